@@ -1,0 +1,34 @@
+"""wbxr: whole-brain network models on JAX, with results as xarray objects.
+
+>>> import brainunit as u
+>>> import wbxr
+>>> conn = wbxr.load_dataset("example_connectome")
+>>> net = wbxr.Network(wbxr.models.Hopf(a=0.2, w=0.3), conn, speed=10 * u.mm / u.ms, k=0.5)
+>>> ds = wbxr.simulate(net, duration=100 * u.ms, dt=0.1 * u.ms)
+>>> sorted(ds.data_vars), ds.wb.fc().dims
+(['x', 'y'], ('region_i', 'region_j'))
+"""
+
+__version__ = "0.1.0"
+
+from . import analysis, models, noise, viz  # noqa: E402
+from . import accessor as _accessor  # noqa: E402,F401  (registers the .wb accessor)
+from .connectome import connectome, validate_connectome  # noqa: E402
+from .datasets import list_datasets, load_dataset  # noqa: E402
+from .network import Network  # noqa: E402
+from .simulate import NonFiniteStateError, simulate  # noqa: E402
+
+__all__ = [
+    "__version__",
+    "analysis",
+    "connectome",
+    "list_datasets",
+    "load_dataset",
+    "models",
+    "Network",
+    "noise",
+    "NonFiniteStateError",
+    "simulate",
+    "validate_connectome",
+    "viz",
+]

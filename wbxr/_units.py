@@ -11,11 +11,13 @@ import numbers
 from typing import Any
 
 import brainunit as u
+import jax
 import numpy as np
 
 TIME_UNIT = u.ms
 DISTANCE_UNIT = u.mm
 SPEED_UNIT = u.mm / u.ms
+UNITLESS_UNIT = u.UNITLESS
 
 TIME_UNIT_NAME = "ms"
 DISTANCE_UNIT_NAME = "mm"
@@ -111,3 +113,37 @@ def time_ms(value: Any, name: str) -> float:
     2000.0
     """
     return to_scalar(value, TIME_UNIT, name, TIME_UNIT_NAME)
+
+
+def region_values(
+    value: Any, name: str, *, unit: Any, unit_name: str, bound: str | None = None
+) -> Any:
+    """Validate a parameter that is a scalar or one value per region.
+
+    Returns a float (scalar) or a 1-D float array; traced JAX values pass through
+    unchecked (they come from inside a transformation, not from a user).
+    ``bound`` is ``None``, ``">0"`` or ``">=0"``.
+
+    Examples
+    --------
+    >>> import brainunit as u
+    >>> region_values(50 * u.ms, "OU.tau", unit=TIME_UNIT, unit_name="ms", bound=">0")
+    50.0
+    >>> region_values([1, 2], "a", unit=UNITLESS_UNIT, unit_name="1")
+    array([1., 2.])
+    """
+    if isinstance(value, jax.core.Tracer):
+        return value
+    magnitude = to_magnitude(value, unit, name, unit_name)
+    if magnitude.ndim > 1:
+        raise ValueError(
+            f"{name} must be a scalar or a 1-D array with one value per region, "
+            f"got shape {magnitude.shape}"
+        )
+    if not np.all(np.isfinite(magnitude)):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if bound == ">0" and np.any(magnitude <= 0):
+        raise ValueError(f"{name} must be > 0, got {value!r}")
+    if bound == ">=0" and np.any(magnitude < 0):
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return float(magnitude) if magnitude.ndim == 0 else magnitude

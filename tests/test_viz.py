@@ -1,0 +1,241 @@
+"""Tests for wbxr.viz (Agg backend; figures are closed after each test)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import xarray as xr  # noqa: E402
+
+from wbxr.analysis import fc  # noqa: E402
+from wbxr.viz import (  # noqa: E402
+    plot,
+    plot_connectivity,
+    plot_connectome,
+    plot_functional_connectivity,
+    plot_timeseries,
+)
+
+REGIONS = ["lh_V1", "rh_V1", "lh_M1"]
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def simulation():
+    rng = np.random.default_rng(0)
+    n_time = 200
+    values = rng.standard_normal((n_time, 3))
+    return xr.Dataset(
+        {
+            "x": (("time", "region"), values, {"units": "1", "long_name": "x"}),
+            "rE": (("time", "region"), 5 + values, {"units": "Hz", "long_name": "excitatory rate"}),
+        },
+        coords={
+            "time": ("time", np.arange(n_time) * 0.1, {"units": "ms", "long_name": "time"}),
+            "region": REGIONS,
+        },
+        attrs={"model": "Hopf", "coupled_var": "rE", "dt": 0.1},
+    )
+
+
+@pytest.fixture
+def connectome():
+    weights = np.array([[0.0, 0.4, 0.1], [0.4, 0.0, 0.7], [0.1, 0.7, 0.0]])
+    distances = np.array([[0.0, 80.0, 30.0], [80.0, 0.0, 45.0], [30.0, 45.0, 0.0]])
+    dims = ("target", "source")
+    return xr.Dataset(
+        {
+            "weights": (dims, weights, {"long_name": "coupling weight", "units": "1"}),
+            "distances": (dims, distances, {"long_name": "tract length", "units": "mm"}),
+        },
+        coords={"target": REGIONS, "source": REGIONS},
+    )
+
+
+def tick_texts(labels):
+    return [label.get_text() for label in labels]
+
+
+def test_plot_connectivity_dataarray_labels_and_colorbar(connectome):
+    ax = plot_connectivity(connectome["weights"], title="W")
+    assert isinstance(ax, plt.Axes)
+    assert tick_texts(ax.get_xticklabels()) == REGIONS
+    assert tick_texts(ax.get_yticklabels()) == REGIONS
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("source", "target")
+    assert ax.get_title() == "W"
+    mesh = ax.collections[0]
+    assert mesh.colorbar.ax.get_ylabel() == "coupling weight [1]"
+    np.testing.assert_allclose(mesh.get_array().reshape(3, 3), connectome["weights"].values)
+
+
+def test_plot_connectivity_numpy_with_labels_draws_into_given_ax():
+    _, given_ax = plt.subplots()
+    matrix = np.arange(9.0).reshape(3, 3)
+    ax = plot_connectivity(matrix, labels=["a", "b", "c"], ax=given_ax, cbar_label="w")
+    assert ax is given_ax
+    assert tick_texts(ax.get_xticklabels()) == ["a", "b", "c"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("source", "target")
+    assert ax.collections[0].colorbar.ax.get_ylabel() == "w"
+    assert ax.collections[0].get_clim() == (0.0, 8.0)
+
+
+def test_plot_connectivity_errors(connectome):
+    with pytest.raises(ValueError, match=r"square.*\(2, 3\)"):
+        plot_connectivity(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="labels has 2 entries.*3"):
+        plot_connectivity(np.zeros((3, 3)), labels=["a", "b"])
+    ensemble = xr.concat([connectome["weights"]] * 2, dim="subject")
+    with pytest.raises(ValueError, match=r"isel\(subject=0\)"):
+        plot_connectivity(ensemble)
+
+
+def test_plot_connectome_two_panels_with_distances(connectome):
+    axes = plot_connectome(connectome)
+    assert len(axes) == 2
+    assert [ax.get_title() for ax in axes] == ["structural weights", "distances (mm)"]
+    assert axes[1].collections[0].colorbar.ax.get_ylabel() == "tract length [mm]"
+    assert tick_texts(axes[1].get_xticklabels()) == REGIONS
+    assert axes[1].collections[0].get_clim() == (0.0, 80.0)
+
+
+def test_plot_connectome_one_panel_without_distances(connectome):
+    axes = plot_connectome(connectome.drop_vars("distances"))
+    assert len(axes) == 1
+    assert axes[0].get_title() == "structural weights"
+    assert len(axes[0].figure.axes) == 2  # the panel and its colour bar
+
+
+def test_plot_connectome_uses_given_axes_and_validates(connectome):
+    _, given = plt.subplots(1, 2)
+    axes = plot_connectome(connectome, axes=given)
+    assert list(axes) == list(given)
+    _, single = plt.subplots()
+    with pytest.raises(ValueError, match="need 2"):
+        plot_connectome(connectome, axes=single)
+    with pytest.raises(TypeError, match="weights"):
+        plot_connectome(connectome.drop_vars("weights"))
+
+
+def test_plot_timeseries_dataarray_lines_labels_and_units(simulation):
+    ax = plot_timeseries(simulation["x"])
+    lines = ax.get_lines()
+    assert len(lines) == 3
+    assert [line.get_label() for line in lines] == REGIONS
+    assert ax.get_xlabel() == "time [ms]"
+    assert ax.get_ylabel() == "x [1]"
+    np.testing.assert_allclose(lines[1].get_xdata(), simulation["time"].values)
+    np.testing.assert_allclose(lines[1].get_ydata(), simulation["x"].values[:, 1])
+    assert tick_texts(ax.get_legend().get_texts()) == REGIONS
+
+
+def test_plot_timeseries_dataset_uses_selection_rule_and_var(simulation):
+    ax = plot_timeseries(simulation)  # coupled_var is rE
+    assert ax.get_ylabel() == "excitatory rate [Hz]"
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), simulation["rE"].values[:, 0])
+    ax = plot_timeseries(simulation, var="x")
+    assert ax.get_ylabel() == "x [1]"
+
+
+def test_plot_timeseries_offset_and_region_first_order(simulation):
+    ax = plot_timeseries(simulation["x"].transpose("region", "time"), offset=2.5)
+    for i, line in enumerate(ax.get_lines()):
+        np.testing.assert_allclose(line.get_ydata(), simulation["x"].values[:, i] + 2.5 * i)
+
+
+def test_plot_timeseries_numpy_array_with_ts():
+    values = np.arange(12.0).reshape(4, 3)
+    ts = np.array([0.0, 0.5, 1.0, 1.5])
+    ax = plot_timeseries(values, ts, labels=["a", "b", "c"])
+    assert ax.get_xlabel() == "time [ms]"
+    assert [line.get_label() for line in ax.get_lines()] == ["a", "b", "c"]
+    np.testing.assert_allclose(ax.get_lines()[2].get_xdata(), ts)
+    np.testing.assert_allclose(ax.get_lines()[2].get_ydata(), values[:, 2])
+    ax = plot_timeseries(values)
+    assert ax.get_xlabel() == "time step"
+    assert [line.get_label() for line in ax.get_lines()] == ["0", "1", "2"]
+
+
+def test_plot_timeseries_legend_only_for_few_regions():
+    many = xr.DataArray(np.zeros((5, 17)), dims=("time", "region"))
+    ax = plot_timeseries(many)
+    assert len(ax.get_lines()) == 17
+    assert ax.get_legend() is None
+
+
+def test_plot_timeseries_errors(simulation):
+    with pytest.raises(ValueError, match="ts has 3 samples.*200"):
+        plot_timeseries(simulation["x"].values, ts=np.arange(3))
+    with pytest.raises(ValueError, match="ts is only used with a plain array"):
+        plot_timeseries(simulation["x"], ts=np.arange(200))
+    with pytest.raises(ValueError, match="var='x' is only used with a Dataset"):
+        plot_timeseries(simulation["x"], var="x")
+    with pytest.raises(ValueError, match=r"\(T, N\) array"):
+        plot_timeseries(np.zeros((2, 3, 4)))
+
+
+def test_plot_functional_connectivity_from_simulation(simulation):
+    ax = plot_functional_connectivity(simulation["x"])
+    mesh = ax.collections[0]
+    assert mesh.get_clim() == (-1.0, 1.0)
+    assert mesh.colorbar.ax.get_ylabel() == "Pearson r"
+    assert tick_texts(ax.get_xticklabels()) == REGIONS
+    assert tick_texts(ax.get_yticklabels()) == REGIONS
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("region", "region")
+    expected = np.corrcoef(simulation["x"].values, rowvar=False)
+    np.testing.assert_allclose(mesh.get_array().reshape(3, 3), expected, atol=1e-12)
+    assert mesh.get_cmap().name == "RdBu_r"
+
+
+def test_plot_functional_connectivity_of_fc_dataarray_plots_it_directly(simulation):
+    matrix = fc(simulation, "x")
+    ax = plot_functional_connectivity(matrix, vmin=-0.5, vmax=0.5, cmap="coolwarm")
+    mesh = ax.collections[0]
+    assert mesh.get_clim() == (-0.5, 0.5)
+    np.testing.assert_allclose(mesh.get_array().reshape(3, 3), matrix.values)
+
+
+def test_plot_functional_connectivity_numpy_time_series_and_matrix():
+    rng = np.random.default_rng(1)
+    values = rng.standard_normal((100, 4))
+    expected = np.corrcoef(values, rowvar=False)
+    from_series = plot_functional_connectivity(values).collections[0].get_array().reshape(4, 4)
+    np.testing.assert_allclose(from_series, expected, atol=1e-12)
+    from_matrix = plot_functional_connectivity(expected).collections[0].get_array().reshape(4, 4)
+    np.testing.assert_allclose(from_matrix, expected)
+    # a square array that is not an FC matrix is a (T, N) series with T == N
+    square_series = rng.standard_normal((4, 4))
+    drawn = plot_functional_connectivity(square_series).collections[0].get_array().reshape(4, 4)
+    np.testing.assert_allclose(drawn, np.corrcoef(square_series, rowvar=False), atol=1e-12)
+
+
+@pytest.mark.parametrize("function", [plot_timeseries, plot_functional_connectivity])
+def test_plotting_an_ensemble_asks_for_one_member(simulation, function):
+    ensemble = xr.concat([simulation, simulation], dim="seed")
+    with pytest.raises(ValueError, match=r"extra dims \('seed',\).*isel\(seed=0\)"):
+        function(ensemble["x"])
+    with pytest.raises(ValueError, match=r"isel\(seed=0\)"):
+        function(ensemble)
+
+
+def test_plotting_an_fc_ensemble_asks_for_one_member(simulation):
+    ensemble = fc(xr.concat([simulation, simulation], dim="seed"))
+    with pytest.raises(ValueError, match=r"extra dims \('seed',\).*isel\(seed=0\)"):
+        plot_functional_connectivity(ensemble)
+
+
+def test_plot_dispatches_on_the_kind_of_object(simulation, connectome):
+    assert [ax.get_title() for ax in plot(connectome)] == ["structural weights", "distances (mm)"]
+    assert len(plot(simulation).get_lines()) == 3
+    assert plot(fc(simulation)).collections[0].colorbar.ax.get_ylabel() == "Pearson r"
+    assert plot(connectome["distances"]).collections[0].colorbar.ax.get_ylabel() == "tract length [mm]"
+    with pytest.raises(ValueError, match="cannot tell what to plot"):
+        plot(xr.DataArray(np.zeros(3), dims="region"))
+    with pytest.raises(TypeError, match="ndarray"):
+        plot(np.zeros((3, 3)))

@@ -1,0 +1,182 @@
+r"""Conduction delays: integer delay steps, the delayed edge list and the history ring buffer.
+
+A connection :math:`j \to i` of length :math:`D_{ij}` (mm) conducting at speed :math:`v`
+(mm/ms) delays the signal by :math:`D_{ij}/v` ms, i.e. by
+
+.. math:: d_{ij} = \operatorname{round}\!\left(\frac{D_{ij}}{v\,\Delta t}\right)
+
+integration steps (rounded to the nearest integer, halves up).  The diagonal has no delay.
+Without a speed or without distances every delay is zero (instantaneous coupling).
+
+Edges with :math:`d_{ij} \ge 1` read the past of their source from a ring buffer of the
+coupled variable.  Their minimum delay :math:`d_{\min}` is what makes the simulation fast:
+the inputs of the next :math:`d_{\min}` steps are already in the buffer, so they are
+fetched in one gather per *block* of steps instead of one per step (the block length is
+chosen by :mod:`wbxr.simulate`).
+
+Buffer layout
+-------------
+The history is an ``(n_regions, width)`` array; the value of time step ``t`` (the state
+after ``t`` steps) of region ``j`` lives in column ``(t - 1) mod L``.  ``L`` is a multiple of
+the block length, at least ``max delay + 1``; a block starting at step ``n`` (a multiple of
+the block length) writes steps ``n+1 .. n+B`` into the contiguous columns
+``n mod L .. n mod L + B - 1``.  The first ``B`` columns are mirrored after column ``L - 1``
+so that every edge reads its ``window`` consecutive past values as one contiguous slice.
+Before the first write the whole buffer holds the initial state, which is therefore the
+history before ``t = 0``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+def delay_steps(distances: np.ndarray | None, speed: float | None, dt: float) -> np.ndarray:
+    """Integer delays ``round(distance / (speed * dt))`` with a zero diagonal.
+
+    Parameters
+    ----------
+    distances
+        ``(N, N)`` tract lengths in mm, or None.
+    speed
+        Conduction speed in mm/ms, or None (no delays).
+    dt
+        Integration step in ms.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> D = np.array([[0.0, 10.0], [10.0, 0.0]])
+    >>> delay_steps(D, speed=10.0, dt=0.1)      # 10 mm at 10 mm/ms = 1 ms = 10 steps
+    array([[ 0, 10],
+           [10,  0]])
+    >>> delay_steps(D, speed=None, dt=0.1)
+    array([[0, 0],
+           [0, 0]])
+    """
+    if distances is None or speed is None:
+        n = 0 if distances is None else np.asarray(distances).shape[0]
+        return np.zeros((n, n), dtype=np.int64)
+    ratio = np.asarray(distances, dtype=float) / (speed * dt)
+    # halves up; the small tolerance keeps e.g. 30.000000000004 from rounding differently
+    steps = np.floor(ratio + 0.5 + 1e-9).astype(np.int64)
+    np.fill_diagonal(steps, 0)
+    return steps
+
+
+class DelayedEdges(NamedTuple):
+    """The delayed connections of every target region, padded to a common count (ELL format).
+
+    Row ``i`` lists the sources of region ``i``; padding entries have weight 0.
+    """
+
+    source: jax.Array  #: (N, K) int32 source region of each edge
+    delay: jax.Array  #: (N, K) int32 delay in steps (>= 1)
+    weight: jax.Array  #: (N, K) float coupling weight
+
+
+def delayed_edges(weights: np.ndarray, steps: np.ndarray) -> DelayedEdges | None:
+    """Collect the edges with a non-zero weight and a delay of at least one step.
+
+    Returns None when there is no such edge.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> W = np.array([[0.0, 0.5, 0.2], [0.5, 0.0, 0.0], [0.2, 0.0, 0.0]])
+    >>> d = np.array([[0, 3, 4], [3, 0, 1], [4, 1, 0]])
+    >>> edges = delayed_edges(W, d)
+    >>> edges.source.tolist(), edges.delay.tolist()
+    ([[1, 2], [0, 0], [0, 0]], [[3, 4], [3, 3], [4, 4]])
+    >>> edges.weight.tolist()
+    [[0.5, 0.2], [0.5, 0.0], [0.2, 0.0]]
+    """
+    mask = (weights != 0) & (steps >= 1)
+    if not mask.any():
+        return None
+    n = weights.shape[0]
+    max_in_degree = int(mask.sum(axis=1).max())
+    source = np.zeros((n, max_in_degree), dtype=np.int32)
+    delay = np.full((n, max_in_degree), int(steps[mask].min()), dtype=np.int32)
+    weight = np.zeros((n, max_in_degree), dtype=float)
+    for i in range(n):
+        sources = np.flatnonzero(mask[i])
+        source[i, : len(sources)] = sources
+        delay[i, : len(sources)] = steps[i, sources]
+        weight[i, : len(sources)] = weights[i, sources]
+    return DelayedEdges(source, delay, weight)
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryLayout:
+    """Static shape of the history ring buffer (part of the compiled program)."""
+
+    n_regions: int
+    length: int  #: ring length L, a multiple of ``block``, >= max delay + 1
+    block: int  #: steps written per block
+    window: int  #: past values read per edge per block (``block`` or ``block + 1``)
+
+    @property
+    def width(self) -> int:
+        """Columns of the buffer: the ring plus the mirrored first block."""
+        return self.length + self.block
+
+    @classmethod
+    def for_delays(cls, n_regions: int, max_delay: int, block: int, window: int) -> HistoryLayout:
+        """The smallest layout holding ``max_delay`` steps of history for ``block``-step blocks.
+
+        Examples
+        --------
+        >>> HistoryLayout.for_delays(80, max_delay=204, block=5, window=5)
+        HistoryLayout(n_regions=80, length=205, block=5, window=5)
+        """
+        if not 1 <= window <= block + 1:
+            raise ValueError(f"window={window} must be between 1 and block + 1 = {block + 1}")
+        length = -(-(max_delay + 1) // block) * block
+        return cls(n_regions=n_regions, length=length, block=block, window=window)
+
+
+def initial_history(values: jax.Array, layout: HistoryLayout) -> jax.Array:
+    """A buffer whose whole past equals ``values`` (shape ``(N,)``)."""
+    return jnp.broadcast_to(values[:, None], (layout.n_regions, layout.width))
+
+
+def delayed_sums(
+    history: jax.Array, edges: DelayedEdges, step: jax.Array, layout: HistoryLayout
+) -> jax.Array:
+    r"""Delayed inputs of the ``window`` steps starting at ``step``.
+
+    Returns an array ``(window, N)`` whose row ``s`` is
+    :math:`\sum_k w_{ik}\, h_{j_{ik}}(\text{step} + s - d_{ik})`, where ``h`` is the
+    recorded history.  Requires every delay to be at least ``window - 1`` so that all the
+    values read are already recorded.
+    """
+    n_regions, max_in_degree = edges.source.shape
+    start = (step - edges.delay - 1) % layout.length
+    flat_start = edges.source * layout.width + start
+    windows = jax.lax.gather(
+        history.reshape(-1),
+        flat_start.reshape(-1, 1),
+        jax.lax.GatherDimensionNumbers(
+            offset_dims=(1,), collapsed_slice_dims=(), start_index_map=(0,)
+        ),
+        slice_sizes=(layout.window,),
+        mode=jax.lax.GatherScatterMode.PROMISE_IN_BOUNDS,
+    )
+    windows = windows.reshape(n_regions, max_in_degree, layout.window)
+    return jnp.einsum("nkw,nk->wn", windows, edges.weight)
+
+
+def record_block(
+    history: jax.Array, block_values: jax.Array, step: jax.Array, layout: HistoryLayout
+) -> jax.Array:
+    """Write the values of steps ``step + 1 .. step + block`` (shape ``(N, block)``)."""
+    column = step % layout.length
+    history = jax.lax.dynamic_update_slice(history, block_values, (0, column))
+    mirror = jnp.where(column == 0, layout.length, column)
+    return jax.lax.dynamic_update_slice(history, block_values, (0, mirror))

@@ -1,0 +1,376 @@
+r"""A whole-brain network: one node model per region, wired by a connectome.
+
+:class:`Network` holds the *specification* (model, connectome, conduction speed, coupling
+rule, coupled variable, global coupling strength) and checks it.  At a given step ``dt``
+it is discretised into a static :class:`StepPlan` (what fixes the shapes of the compiled
+program) and :class:`StepParams` (the traced numbers: parameters, weights, delays), which
+:func:`advance_block` advances by one block of integration steps.  Changing ``k``, a model
+parameter or a weight changes only :class:`StepParams`, so nothing recompiles.
+
+Semantics (see :mod:`wbxr.coupling` and :mod:`wbxr.delays`):
+
+* delays :math:`d_{ij} = \operatorname{round}(D_{ij} / (v\,\Delta t))` steps, zero on the
+  diagonal and everywhere without a speed or distances;
+* diffusive input :math:`I_i = k \sum_j W_{ij}\,(x_j(t - d_{ij}\Delta t) - x_i(t))`,
+  additive input :math:`I_i = k \sum_j W_{ij}\, x_j(t - d_{ij}\Delta t)`;
+* the input enters the coupled variable's equation where the model puts its input;
+* the history before :math:`t = 0` is the initial state;
+* inside a Heun or RK4 step the delayed term at a fraction :math:`\theta` of the step is
+  the linear interpolation between its values at the step's start and end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import xarray as xr
+
+from . import integrators
+from ._units import SPEED_UNIT, SPEED_UNIT_NAME, UNITLESS_UNIT, to_scalar
+from .connectome import validate_connectome
+from .coupling import COUPLINGS, InstantaneousWeights, coupling_input, instantaneous_weights
+from .delays import (
+    DelayedEdges,
+    HistoryLayout,
+    delay_steps,
+    delayed_edges,
+    delayed_sums,
+    record_block,
+)
+from .models.base import NodeModel
+
+__all__ = ["Network", "StepPlan", "StepParams", "NetworkState", "advance_block"]
+
+
+class Network:
+    r"""Node model + connectome + coupling: a whole-brain network model.
+
+    Parameters
+    ----------
+    model
+        A node model instance (e.g. :class:`wbxr.models.Hopf`); each parameter is a
+        scalar or one value per region.
+    conn
+        A connectome Dataset (see :mod:`wbxr.connectome`): ``weights`` and optionally
+        ``distances`` (mm), dims ``("target", "source")``.
+    speed
+        Conduction speed (a brainunit quantity such as ``10 * u.mm / u.ms``, or a number in
+        mm/ms = m/s).  None (default) means no conduction delays.
+    coupling
+        ``"diffusive"`` (default) or ``"additive"``; see :mod:`wbxr.coupling`.
+    coupled_var
+        The state variable that is read from other regions and receives the input;
+        defaults to the model's ``default_coupled_var``.
+    k
+        Global coupling strength (dimensionless).
+
+    Examples
+    --------
+    >>> import brainunit as u
+    >>> import wbxr
+    >>> conn = wbxr.load_dataset("example_connectome")
+    >>> net = wbxr.Network(wbxr.models.Hopf(a=0.2, w=0.3), conn,
+    ...                    speed=10 * u.mm / u.ms, coupled_var="x", k=0.5)
+    >>> net.n_regions, net.coupling, net.speed
+    (8, 'diffusive', 10.0)
+    >>> int(net.delay_steps(dt=0.1).max())          # 80 mm at 10 mm/ms, 0.1 ms steps
+    80
+    """
+
+    def __init__(
+        self,
+        model: NodeModel,
+        conn: xr.Dataset,
+        *,
+        speed: Any = None,
+        coupling: str = "diffusive",
+        coupled_var: str | None = None,
+        k: Any,
+    ) -> None:
+        if not isinstance(model, NodeModel):
+            raise TypeError(
+                f"model must be a wbxr node model such as wbxr.models.Hopf(...), got {model!r}"
+            )
+        conn = validate_connectome(conn, "conn")
+        n_regions = conn.sizes["target"]
+        if speed is not None:
+            speed = to_scalar(speed, SPEED_UNIT, "speed", SPEED_UNIT_NAME)
+            if speed <= 0:
+                raise ValueError(f"speed must be > 0 (mm/ms), got {speed}")
+        if coupling not in COUPLINGS:
+            raise ValueError(f"coupling={coupling!r} is not one of {list(COUPLINGS)}")
+        if coupled_var is None:
+            coupled_var = model.default_coupled_var
+        if coupled_var not in model.state_variables:
+            raise ValueError(
+                f"coupled_var={coupled_var!r} is not a state variable of "
+                f"{type(model).__name__}; expected one of {list(model.state_variables)}"
+            )
+        k = to_scalar(k, UNITLESS_UNIT, "k", "1")
+        _check_region_sizes(model, n_regions)
+        self._model = model
+        self._connectome = conn
+        self._speed = speed
+        self._coupling = coupling
+        self._coupled_var = coupled_var
+        self._k = k
+
+    # -- the specification ------------------------------------------------------------
+    @property
+    def model(self) -> NodeModel:
+        """The node model (one per region)."""
+        return self._model
+
+    @property
+    def connectome(self) -> xr.Dataset:
+        """The connectome Dataset."""
+        return self._connectome
+
+    @property
+    def speed(self) -> float | None:
+        """Conduction speed in mm/ms, or None without delays."""
+        return self._speed
+
+    @property
+    def coupling(self) -> str:
+        """The coupling rule, ``"diffusive"`` or ``"additive"``."""
+        return self._coupling
+
+    @property
+    def coupled_var(self) -> str:
+        """The coupled state variable."""
+        return self._coupled_var
+
+    @property
+    def k(self) -> float:
+        """Global coupling strength."""
+        return self._k
+
+    @property
+    def n_regions(self) -> int:
+        """Number of regions."""
+        return int(self._connectome.sizes["target"])
+
+    @property
+    def labels(self) -> list[str]:
+        """Region labels."""
+        return [str(label) for label in self._connectome["target"].values]
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The weight matrix ``W[target, source]``."""
+        return np.asarray(self._connectome["weights"].values, dtype=float)
+
+    @property
+    def distances(self) -> np.ndarray | None:
+        """Tract lengths in mm, or None."""
+        if "distances" not in self._connectome:
+            return None
+        return np.asarray(self._connectome["distances"].values, dtype=float)
+
+    def replace(self, **changes: Any) -> Network:
+        """A copy with some of ``model``, ``conn``, ``speed``, ``coupling``, ``coupled_var``, ``k`` changed.
+
+        Examples
+        --------
+        >>> import wbxr
+        >>> net = wbxr.Network(wbxr.models.Hopf(), wbxr.load_dataset("example_connectome"), k=0.5)
+        >>> net.replace(k=0.1).k
+        0.1
+        """
+        spec = {
+            "model": self._model,
+            "conn": self._connectome,
+            "speed": self._speed,
+            "coupling": self._coupling,
+            "coupled_var": self._coupled_var,
+            "k": self._k,
+        }
+        unknown = set(changes) - set(spec)
+        if unknown:
+            raise TypeError(f"Network.replace() got unknown fields {sorted(unknown)}; expected some of {sorted(spec)}")
+        spec.update(changes)
+        model, conn = spec.pop("model"), spec.pop("conn")
+        return Network(model, conn, **spec)
+
+    def __repr__(self) -> str:
+        speed = "no delays" if self._speed is None else f"speed={self._speed:g} mm/ms"
+        return (
+            f"Network({self._model!r}, {self.n_regions} regions, {speed}, "
+            f"coupling={self._coupling!r}, coupled_var={self._coupled_var!r}, k={self._k:g})"
+        )
+
+    # -- discretisation -----------------------------------------------------------------
+    def delay_steps(self, dt: float) -> np.ndarray:
+        """Delays in integration steps at step ``dt`` (ms), shape ``(N, N)``."""
+        return delay_steps(self.distances, self._speed, dt)
+
+    def _coupling_parts(self, dt: float) -> tuple[DelayedEdges | None, InstantaneousWeights]:
+        steps = self.delay_steps(dt)
+        weights = self.weights
+        if self._coupling == "diffusive":
+            np.fill_diagonal(weights, 0.0)
+        return delayed_edges(weights, steps), instantaneous_weights(weights, steps, self._coupling)
+
+    def min_delay(self, dt: float) -> int | None:
+        """Smallest delay (steps) of any edge read from the history, or None if none is.
+
+        It bounds how many steps can share one gather of delayed inputs.
+        """
+        edges, _ = self._coupling_parts(dt)
+        return None if edges is None else int(edges.delay.min())
+
+    def discretize(
+        self, dt: float, method: str, block: int, dtype: Any = jnp.float32
+    ) -> tuple[StepPlan, StepParams]:
+        """The static plan and traced parameters for steps of ``dt`` ms in blocks of ``block``."""
+        edges, instantaneous = self._coupling_parts(dt)
+        window = block + 1 if integrators.READS_STEP_END[method] else block
+        layout = None
+        if edges is not None:
+            layout = HistoryLayout.for_delays(
+                self.n_regions, int(edges.delay.max()), block=block, window=window
+            )
+            edges = DelayedEdges(
+                jnp.asarray(edges.source), jnp.asarray(edges.delay), jnp.asarray(edges.weight, dtype)
+            )
+        plan = StepPlan(
+            n_regions=self.n_regions,
+            coupled_index=self._model.state_variables.index(self._coupled_var),
+            method=method,
+            dt=float(dt),
+            block=block,
+            layout=layout,
+        )
+        n = self.n_regions
+        model = jax.tree_util.tree_map(
+            lambda value: jnp.broadcast_to(jnp.asarray(value, dtype), (n,)), self._model
+        )
+        instantaneous = InstantaneousWeights(
+            None if instantaneous.zero_delay is None else jnp.asarray(instantaneous.zero_delay, dtype),
+            jnp.asarray(instantaneous.local, dtype),
+        )
+        params = StepParams(model, jnp.asarray(self._k, dtype), edges, instantaneous)
+        return plan, params
+
+
+def _check_region_sizes(model: NodeModel, n_regions: int) -> None:
+    leaves = jax.tree_util.tree_leaves_with_path(model)
+    for path, value in leaves:
+        shape = np.shape(value)
+        if shape not in ((), (n_regions,)):
+            where = type(model).__name__ + jax.tree_util.keystr(path)
+            raise ValueError(
+                f"{where} has shape {shape}; a parameter must be a scalar or have one value "
+                f"per region, shape ({n_regions},)"
+            )
+
+
+@dataclasses.dataclass(frozen=True)
+class StepPlan:
+    """What fixes the compiled program: sizes, method, step, block length, buffer layout."""
+
+    n_regions: int
+    coupled_index: int
+    method: str
+    dt: float
+    block: int
+    layout: HistoryLayout | None
+
+
+class StepParams(NamedTuple):
+    """The traced inputs of a step: change them freely without recompiling."""
+
+    model: NodeModel  #: the node model with (N,)-shaped JAX parameter arrays
+    k: jax.Array  #: global coupling strength
+    edges: DelayedEdges | None  #: delayed edges (ELL), None without delays
+    instantaneous: InstantaneousWeights  #: zero-delay and local coupling terms
+
+
+class NetworkState(NamedTuple):
+    """Everything a simulation carries from one block to the next."""
+
+    state: jax.Array  #: (n_variables, N) node states
+    input_noise: dict[str, jax.Array]  #: current value of each input-noise process, (N,)
+    history: jax.Array | None  #: ring buffer of the coupled variable, see wbxr.delays
+    step: jax.Array  #: number of steps taken (int32)
+
+
+def _between(start: jax.Array, end: jax.Array | None, theta: float) -> jax.Array:
+    if theta == 0.0:
+        return start
+    if theta == 1.0:
+        return end
+    return start + theta * (end - start)
+
+
+def advance_block(
+    plan: StepPlan, params: StepParams, carry: NetworkState, normals: jax.Array | None
+) -> tuple[NetworkState, jax.Array]:
+    """Advance the network by ``plan.block`` steps.
+
+    Parameters
+    ----------
+    plan, params
+        From :meth:`Network.discretize`.
+    carry
+        The network state at step ``carry.step`` (a multiple of ``plan.block``).
+    normals
+        Standard normal draws ``(block, n_noisy_variables, N)`` for the noise processes
+        (in the order of ``params.model.noise``), or None for a deterministic model.
+
+    Returns
+    -------
+    The state after the block and the stacked node states of its steps,
+    ``(block, n_variables, N)``.
+    """
+    model = params.model
+    model_type = type(model)
+    coupled = plan.coupled_index
+    variables = model_type.state_variables
+    processes = list(model.noise.items())
+    sums = None
+    if plan.layout is not None:
+        sums = delayed_sums(carry.history, params.edges, carry.step, plan.layout)
+
+    state = carry.state
+    input_noise = dict(carry.input_noise)
+    states = []
+    for s in range(plan.block):
+        draws = None if normals is None else normals[s]
+        next_input_noise = {}
+        increments = [None] * len(variables)
+        for row, (var, process) in enumerate(processes):
+            if process.kind == "input":
+                next_input_noise[var] = process.advance(input_noise[var], draws[row], plan.dt)
+            else:
+                increments[variables.index(var)] = process.state_increment(draws[row], plan.dt)
+        state_noise = None
+        if any(increment is not None for increment in increments):
+            state_noise = jnp.stack(
+                [jnp.zeros_like(state[0]) if inc is None else inc for inc in increments]
+            )
+
+        def field(z, theta, s=s, start_noise=input_noise, end_noise=next_input_noise):
+            delayed = None if sums is None else _between(sums[s], sums[s + 1] if theta else None, theta)
+            inputs = [jnp.zeros_like(z[0]) for _ in variables]
+            inputs[coupled] = coupling_input(delayed, z[coupled], params.instantaneous, params.k)
+            for var, value in start_noise.items():
+                index = variables.index(var)
+                inputs[index] = inputs[index] + _between(value, end_noise[var], theta)
+            return model_type.dfun(z, jnp.stack(inputs), model)
+
+        state = integrators.STEPPERS[plan.method](field, state, plan.dt, state_noise)
+        input_noise = next_input_noise
+        states.append(state)
+
+    history = carry.history
+    if plan.layout is not None:
+        block_values = jnp.stack([st[coupled] for st in states], axis=1)
+        history = record_block(history, block_values, carry.step, plan.layout)
+    new_carry = NetworkState(state, input_noise, history, carry.step + plan.block)
+    return new_carry, jnp.stack(states)

@@ -1,0 +1,553 @@
+"""Figures of connectomes, simulated time series and functional connectivity.
+
+Every function draws with matplotlib/seaborn into the ``ax`` it is given (or a new
+figure when ``ax`` is None), returns the Axes (or an array of Axes) and never calls
+``plt.show()``.  Axis and colour-bar labels are written as ``long_name [units]`` from
+the xarray attrs when they are there.
+
+Plots show a single simulation: an ensemble (extra dims such as ``seed`` or ``k``)
+raises a ValueError asking to select one member first, e.g. ``data.isel(seed=0)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+import xarray as xr
+from matplotlib.axes import Axes
+
+from wbxr.analysis import fc, select_variable
+
+_CONNECTOME_DIMS = ("target", "source")
+_FC_DIMS = ("region_i", "region_j")
+_TIMESERIES_DIMS = ("time", "region")
+_MAX_LEGEND_ENTRIES = 16
+
+
+def _label_from_attrs(obj: Any, default: str | None = None) -> str | None:
+    """``"long_name [units]"`` from ``obj.attrs``; falls back to its name, then ``default``."""
+    attrs = getattr(obj, "attrs", {})
+    long_name = attrs.get("long_name") or getattr(obj, "name", None) or default
+    if long_name is None:
+        return None
+    units = attrs.get("units")
+    return f"{long_name} [{units}]" if units else str(long_name)
+
+
+def _require_single_member(da: xr.DataArray, expected_dims: Sequence[str], argument: str) -> None:
+    """Raise a ValueError naming the dims beyond ``expected_dims`` (an ensemble)."""
+    extra = tuple(d for d in da.dims if d not in expected_dims)
+    if extra:
+        example = ", ".join(f"{d}=0" for d in extra)
+        raise ValueError(
+            f"{argument} has extra dims {extra} besides {tuple(expected_dims)}; plots show "
+            f"one simulation, so select one member first, e.g. {argument}.isel({example})"
+        )
+    missing = tuple(d for d in expected_dims if d not in da.dims)
+    if missing:
+        raise ValueError(f"{argument} must have dims {tuple(expected_dims)}; it has {da.dims}")
+
+
+def _new_axes_if_none(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def _check_labels(labels: Sequence[Any], n: int, argument: str = "labels") -> list[str]:
+    labels = [str(label) for label in labels]
+    if len(labels) != n:
+        raise ValueError(f"{argument} has {len(labels)} entries, expected one per region ({n})")
+    return labels
+
+
+def _heatmap(
+    values: np.ndarray,
+    labels: Sequence[str],
+    ax: Axes | None,
+    *,
+    cmap: str,
+    cbar_label: str | None,
+    xlabel: str,
+    ylabel: str,
+    title: str | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    center: float | None = None,
+) -> Axes:
+    ax = _new_axes_if_none(ax, (6.0, 5.0))
+    sns.heatmap(
+        values,
+        ax=ax,
+        cmap=cmap,
+        vmin=vmin,
+        vmax=vmax,
+        center=center,
+        square=True,
+        xticklabels=list(labels),
+        yticklabels=list(labels),
+        cbar_kws={"label": cbar_label} if cbar_label else {},
+    )
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_connectivity(
+    matrix: np.ndarray | xr.DataArray | xr.Dataset,
+    labels: Sequence[Any] | None = None,
+    ax: Axes | None = None,
+    *,
+    title: str | None = None,
+    cmap: str = "viridis",
+    cbar_label: str | None = None,
+) -> Axes:
+    """Draw a square matrix (e.g. connectome weights, W[i, j] = weight of j -> i) as a heatmap.
+
+    Parameters
+    ----------
+    matrix
+        A square ``(N, N)`` array, a 2-D DataArray, or a connectome Dataset (its
+        ``weights`` are drawn).  A DataArray supplies the tick labels from the
+        coordinates of its two dims, the axis labels from the dim names
+        (``"source"`` on x and ``"target"`` on y for a connectome), and the colour-bar
+        label from its ``long_name [units]`` attrs.  A plain array is taken to be a
+        connectome: x is labelled ``"source"``, y ``"target"``.
+    labels
+        Region labels for both axes; overrides the DataArray's coordinates.
+    ax
+        Axes to draw into; a new figure is created when None.
+    title
+        Axes title.
+    cmap
+        Matplotlib colour map name.
+    cbar_label
+        Colour-bar label; overrides the one taken from the attrs.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If the matrix is not 2-D and square (an ensemble must be reduced to one
+        member first), or ``labels`` does not have one entry per row.
+    TypeError
+        If a Dataset has no ``weights`` variable.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> regions = ["A", "B", "C"]
+    >>> weights = xr.DataArray(
+    ...     np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.2], [0.5, 0.2, 0.0]]),
+    ...     dims=("target", "source"),
+    ...     coords={"target": regions, "source": regions},
+    ...     attrs={"long_name": "coupling weight", "units": "1"},
+    ... )
+    >>> ax = plot_connectivity(weights)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('source', 'target')
+    >>> [tick.get_text() for tick in ax.get_xticklabels()]
+    ['A', 'B', 'C']
+    >>> ax.collections[0].colorbar.ax.get_ylabel()
+    'coupling weight [1]'
+    """
+    if isinstance(matrix, xr.Dataset):
+        if "weights" not in matrix.data_vars:
+            raise TypeError(
+                "matrix is a Dataset without a 'weights' variable; pass a DataArray or "
+                f"array instead (data variables: {list(matrix.data_vars)})"
+            )
+        matrix = matrix["weights"]
+    if isinstance(matrix, xr.DataArray):
+        if matrix.ndim != 2:
+            extra = ", ".join(f"{d}=0" for d in matrix.dims[:-2]) or "..."
+            raise ValueError(
+                f"matrix must be 2-D, got dims {matrix.dims}; select one member first, "
+                f"e.g. matrix.isel({extra})"
+            )
+        y_dim, x_dim = matrix.dims
+        if labels is None:
+            labels = matrix[y_dim].values if y_dim in matrix.coords else range(matrix.shape[0])
+        xlabel, ylabel = str(x_dim), str(y_dim)
+        if cbar_label is None:
+            cbar_label = _label_from_attrs(matrix)
+        values = np.asarray(matrix.values, dtype=float)
+    else:
+        values = np.asarray(matrix, dtype=float)
+        xlabel, ylabel = "source", "target"
+    if values.ndim != 2 or values.shape[0] != values.shape[1]:
+        raise ValueError(f"matrix must be square (N, N), got shape {values.shape}")
+    if labels is None:
+        labels = range(values.shape[0])
+    labels = _check_labels(labels, values.shape[0])
+    return _heatmap(
+        values, labels, ax, cmap=cmap, cbar_label=cbar_label, xlabel=xlabel, ylabel=ylabel, title=title
+    )
+
+
+def plot_connectome(conn: xr.Dataset, axes: Sequence[Axes] | np.ndarray | None = None) -> np.ndarray:
+    """Draw a connectome's weights and, when present, its tract lengths side by side.
+
+    Parameters
+    ----------
+    conn
+        Connectome Dataset with ``weights`` (and optionally ``distances``), dims
+        ``("target", "source")``.
+    axes
+        One Axes per panel (two with distances, one without); a new figure is created
+        when None.
+
+    Returns
+    -------
+    numpy.ndarray
+        The Axes, one per panel: titled ``"structural weights"`` and
+        ``"distances (mm)"``.
+
+    Raises
+    ------
+    TypeError
+        If ``conn`` is not a Dataset with a ``weights`` variable.
+    ValueError
+        If fewer ``axes`` than panels are given, or the matrices are not 2-D.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> regions = ["A", "B"]
+    >>> dims = ("target", "source")
+    >>> conn = xr.Dataset(
+    ...     {"weights": (dims, [[0.0, 1.0], [1.0, 0.0]], {"long_name": "coupling weight", "units": "1"}),
+    ...      "distances": (dims, [[0.0, 40.0], [40.0, 0.0]], {"long_name": "tract length", "units": "mm"})},
+    ...     coords={"target": regions, "source": regions},
+    ... )
+    >>> [ax.get_title() for ax in plot_connectome(conn)]
+    ['structural weights', 'distances (mm)']
+    >>> len(plot_connectome(conn.drop_vars("distances")))
+    1
+    """
+    if not isinstance(conn, xr.Dataset) or "weights" not in conn.data_vars:
+        raise TypeError(
+            "conn must be a connectome xarray.Dataset with a 'weights' variable, "
+            f"got {type(conn).__name__}"
+            + (f" with data variables {list(conn.data_vars)}" if isinstance(conn, xr.Dataset) else "")
+        )
+    has_distances = "distances" in conn.data_vars
+    n_panels = 2 if has_distances else 1
+    if axes is None:
+        _, axes_grid = plt.subplots(1, n_panels, figsize=(5.5 * n_panels, 4.5), squeeze=False)
+        axes = axes_grid[0]
+    else:
+        axes = np.atleast_1d(np.asarray(axes, dtype=object)).ravel()
+        if len(axes) < n_panels:
+            panels = "weights and distances" if has_distances else "weights"
+            raise ValueError(f"axes has {len(axes)} Axes, need {n_panels} ({panels})")
+    plot_connectivity(conn["weights"], ax=axes[0], title="structural weights", cmap="viridis")
+    if has_distances:
+        plot_connectivity(conn["distances"], ax=axes[1], title="distances (mm)", cmap="magma")
+    return axes
+
+
+def plot_timeseries(
+    data: xr.DataArray | xr.Dataset | np.ndarray,
+    ts: np.ndarray | None = None,
+    labels: Sequence[Any] | None = None,
+    ax: Axes | None = None,
+    *,
+    var: str | None = None,
+    offset: float | None = None,
+) -> Axes:
+    """Draw one line per region of a simulated time series.
+
+    Parameters
+    ----------
+    data
+        A ``(time, region)`` DataArray (its time coordinate, in ms, goes on the x axis),
+        a simulation Dataset (variable chosen by
+        :func:`wbxr.analysis.select_variable`), or a plain ``(T, N)`` array.
+    ts
+        Times in ms for a plain array (default: the sample index).  Not used with
+        xarray input, which carries its own time coordinate.
+    labels
+        One label per region; default: the ``region`` coordinate (or ``0 .. N-1``).
+    ax
+        Axes to draw into; a new figure is created when None.
+    var
+        Data variable to plot when ``data`` is a Dataset.
+    offset
+        Vertical shift between consecutive regions (region ``i`` is drawn at
+        ``x_i(t) + i * offset``); None or 0 overlays them.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        With one line per region, labelled with the region labels (a legend is
+        drawn for at most 16 regions).
+
+    Raises
+    ------
+    ValueError
+        If the data has extra (ensemble) dims, lacks ``time``/``region``, a plain array
+        is not 1-D/2-D, ``ts`` or ``labels`` have the wrong length, ``ts`` is given with
+        xarray input or ``var`` with non-Dataset input.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> t = np.arange(0.0, 10.0, 0.1)
+    >>> x = xr.DataArray(
+    ...     np.stack([np.sin(t), np.cos(t)], axis=1),
+    ...     dims=("time", "region"),
+    ...     coords={"time": ("time", t, {"long_name": "time", "units": "ms"}), "region": ["A", "B"]},
+    ...     name="x",
+    ...     attrs={"long_name": "x", "units": "1"},
+    ... )
+    >>> ax = plot_timeseries(x)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('time [ms]', 'x [1]')
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['A', 'B']
+    """
+    if var is not None and not isinstance(data, xr.Dataset):
+        raise ValueError(f"var={var!r} is only used with a Dataset; got {type(data).__name__}")
+    if isinstance(data, xr.Dataset):
+        data = select_variable(data, var)
+    if isinstance(data, xr.DataArray):
+        if ts is not None:
+            raise ValueError("ts is only used with a plain array; a DataArray carries its own time coordinate")
+        _require_single_member(data, _TIMESERIES_DIMS, "data")
+        data = data.transpose(*_TIMESERIES_DIMS)
+        values = np.asarray(data.values, dtype=float)
+        if "time" in data.coords:
+            times = np.asarray(data["time"].values)
+            xlabel = _label_from_attrs(data["time"], "time")
+        else:
+            times = np.arange(values.shape[0])
+            xlabel = "time step"
+        ylabel = _label_from_attrs(data) or ""
+        if labels is None and "region" in data.coords:
+            labels = data["region"].values
+    else:
+        values = np.asarray(data, dtype=float)
+        if values.ndim == 1:
+            values = values[:, None]
+        if values.ndim != 2:
+            raise ValueError(f"data must be a (T, N) array, got shape {values.shape}")
+        if ts is None:
+            times = np.arange(values.shape[0])
+            xlabel = "time step"
+        else:
+            times = np.asarray(ts, dtype=float).ravel()
+            if times.shape[0] != values.shape[0]:
+                raise ValueError(
+                    f"ts has {times.shape[0]} samples but data has {values.shape[0]} time steps"
+                )
+            xlabel = "time [ms]"
+        ylabel = ""
+    n_regions = values.shape[1]
+    labels = _check_labels(range(n_regions) if labels is None else labels, n_regions)
+    step = 0.0 if offset is None else float(offset)
+
+    ax = _new_axes_if_none(ax, (8.0, 4.0))
+    for i, label in enumerate(labels):
+        ax.plot(times, values[:, i] + i * step, label=label, linewidth=1.0)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if n_regions <= _MAX_LEGEND_ENTRIES:
+        ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def _looks_like_fc_matrix(values: np.ndarray) -> bool:
+    """True for a square, symmetric array with a unit (or NaN) diagonal."""
+    if values.ndim != 2 or values.shape[0] != values.shape[1]:
+        return False
+    diagonal = np.diagonal(values)
+    unit_diagonal = np.all(np.isnan(diagonal) | np.isclose(diagonal, 1.0))
+    return bool(unit_diagonal and np.allclose(values, values.T, equal_nan=True))
+
+
+def plot_functional_connectivity(
+    data: xr.DataArray | xr.Dataset | np.ndarray,
+    labels: Sequence[Any] | None = None,
+    ax: Axes | None = None,
+    *,
+    vmin: float = -1,
+    vmax: float = 1,
+    cmap: str = "RdBu_r",
+) -> Axes:
+    r"""Draw functional connectivity as a diverging heatmap centred at 0.
+
+    Time series are first turned into FC with :func:`wbxr.analysis.fc` (Pearson
+    correlation between regions over time,
+    :math:`r_{ij} = \mathrm{cov}(x_i, x_j) / (\sigma_i \sigma_j)`).
+
+    Parameters
+    ----------
+    data
+        One of: an FC DataArray with dims ``("region_i", "region_j")``; a
+        ``(time, region)`` DataArray or a simulation Dataset (FC is computed); a
+        plain array, which is taken as an FC matrix when it is square, symmetric
+        and has a unit diagonal, and as a ``(T, N)`` time series otherwise.
+    labels
+        Region labels; default: the ``region_i`` / ``region`` coordinate (or ``0 .. N-1``).
+    ax
+        Axes to draw into; a new figure is created when None.
+    vmin, vmax
+        Colour limits.
+    cmap
+        Diverging matplotlib colour map name.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        With a colour bar labelled ``"Pearson r"``; both axes are labelled ``"region"``.
+
+    Raises
+    ------
+    ValueError
+        If the data has extra (ensemble) dims, or neither time/region nor
+        region_i/region_j dims, or ``labels`` has the wrong length.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> rng = np.random.default_rng(0)
+    >>> sim = xr.Dataset(
+    ...     {"x": (("time", "region"), rng.standard_normal((200, 3)))},
+    ...     coords={"time": np.arange(200) * 0.1, "region": ["A", "B", "C"]},
+    ... )
+    >>> ax = plot_functional_connectivity(sim)
+    >>> ax.collections[0].get_clim()
+    (-1.0, 1.0)
+    >>> [tick.get_text() for tick in ax.get_yticklabels()]
+    ['A', 'B', 'C']
+    """
+    if isinstance(data, xr.Dataset):
+        data = select_variable(data)
+    if isinstance(data, xr.DataArray):
+        if set(_FC_DIMS) <= set(data.dims):
+            _require_single_member(data, _FC_DIMS, "data")
+            matrix = data.transpose(*_FC_DIMS)
+        elif "time" in data.dims:
+            _require_single_member(data, _TIMESERIES_DIMS, "data")
+            matrix = fc(data)
+        else:
+            raise ValueError(
+                f"data must have dims ('time', 'region') or {_FC_DIMS}; it has {data.dims}"
+            )
+        values = np.asarray(matrix.values, dtype=float)
+        if labels is None and "region_i" in matrix.coords:
+            labels = matrix["region_i"].values
+    else:
+        values = np.asarray(data, dtype=float)
+        if values.ndim != 2:
+            raise ValueError(
+                f"data must be a (T, N) time series or an (N, N) FC array, got shape {values.shape}"
+            )
+        if not _looks_like_fc_matrix(values):
+            values = fc(xr.DataArray(values, dims=_TIMESERIES_DIMS)).values
+    n_regions = values.shape[0]
+    labels = _check_labels(range(n_regions) if labels is None else labels, n_regions)
+    # A range symmetric about 0 already puts 0 at the middle of the diverging map;
+    # seaborn's ``center`` is only needed to re-centre an asymmetric range.
+    center = None if vmin == -vmax else 0.0
+    return _heatmap(
+        values,
+        labels,
+        ax,
+        cmap=cmap,
+        cbar_label="Pearson r",
+        xlabel="region",
+        ylabel="region",
+        vmin=vmin,
+        vmax=vmax,
+        center=center,
+    )
+
+
+def plot(data: xr.Dataset | xr.DataArray, **kwargs: Any) -> Axes | np.ndarray:
+    """Draw the figure that suits ``data``: connectome, FC heatmap or time series.
+
+    Dispatch: a Dataset with ``weights`` of dims ``("target", "source")`` ->
+    :func:`plot_connectome`; a DataArray with dims ``("region_i", "region_j")`` ->
+    :func:`plot_functional_connectivity`; a DataArray with dims
+    ``("target", "source")`` -> :func:`plot_connectivity`; anything with ``time`` and
+    ``region`` dims -> :func:`plot_timeseries`.  This is what ``obj.wb.plot()`` calls.
+
+    Parameters
+    ----------
+    data
+        The xarray object to draw.
+    **kwargs
+        Passed on to the chosen plot function.
+
+    Returns
+    -------
+    matplotlib.axes.Axes or numpy.ndarray
+        Whatever the chosen plot function returns.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not an xarray object.
+    ValueError
+        If ``data`` matches none of the cases above.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> sim = xr.Dataset(
+    ...     {"x": (("time", "region"), np.random.default_rng(1).standard_normal((50, 2)))},
+    ...     coords={"time": np.arange(50) * 0.1, "region": ["A", "B"]},
+    ... )
+    >>> len(plot(sim).get_lines())
+    2
+    """
+    if isinstance(data, xr.Dataset):
+        if "weights" in data.data_vars and set(_CONNECTOME_DIMS) <= set(data["weights"].dims):
+            return plot_connectome(data, **kwargs)
+        if any({"time", "region"} <= set(da.dims) for da in data.data_vars.values()):
+            return plot_timeseries(data, **kwargs)
+        dims_by_var = {name: da.dims for name, da in data.data_vars.items()}
+        raise ValueError(
+            "cannot tell what to plot: expected a connectome Dataset ('weights' with dims "
+            f"('target', 'source')) or a simulation (a variable with dims ('time', 'region')); "
+            f"got data variables {dims_by_var}"
+        )
+    if isinstance(data, xr.DataArray):
+        dims = set(data.dims)
+        if set(_FC_DIMS) <= dims:
+            return plot_functional_connectivity(data, **kwargs)
+        if set(_CONNECTOME_DIMS) <= dims:
+            return plot_connectivity(data, **kwargs)
+        if {"time", "region"} <= dims:
+            return plot_timeseries(data, **kwargs)
+        raise ValueError(
+            f"cannot tell what to plot for a DataArray with dims {data.dims}; expected "
+            f"{_FC_DIMS}, {_CONNECTOME_DIMS} or ('time', 'region')"
+        )
+    raise TypeError(f"data must be an xarray Dataset or DataArray, got {type(data).__name__}")
