@@ -36,13 +36,13 @@ import jax.numpy as jnp
 import numpy as np
 
 
-def delay_steps(distances: np.ndarray | None, speed: float | None, dt: float) -> np.ndarray:
+def delay_steps(distances: np.ndarray, speed: float | None, dt: float) -> np.ndarray:
     """Integer delays ``round(distance / (speed * dt))`` with a zero diagonal.
 
     Parameters
     ----------
     distances
-        ``(N, N)`` tract lengths in mm, or None.
+        ``(N, N)`` tract lengths in mm.
     speed
         Conduction speed in mm/ms, or None (no delays).
     dt
@@ -59,9 +59,9 @@ def delay_steps(distances: np.ndarray | None, speed: float | None, dt: float) ->
     array([[0, 0],
            [0, 0]])
     """
-    if distances is None or speed is None:
-        n = 0 if distances is None else np.asarray(distances).shape[0]
-        return np.zeros((n, n), dtype=np.int64)
+    distances = np.asarray(distances, dtype=float)
+    if speed is None:
+        return np.zeros(distances.shape, dtype=np.int64)
     ratio = np.asarray(distances, dtype=float) / (speed * dt)
     # halves up; the small tolerance keeps e.g. 30.000000000004 from rounding differently
     steps = np.floor(ratio + 0.5 + 1e-9).astype(np.int64)
@@ -176,7 +176,8 @@ def record_block(
     history: jax.Array, block_values: jax.Array, step: jax.Array, layout: HistoryLayout
 ) -> jax.Array:
     """Write the values of steps ``step + 1 .. step + block`` (shape ``(N, block)``)."""
-    column = step % layout.length
-    history = jax.lax.dynamic_update_slice(history, block_values, (0, column))
-    mirror = jnp.where(column == 0, layout.length, column)
-    return jax.lax.dynamic_update_slice(history, block_values, (0, mirror))
+    column = (step % layout.length).astype(jnp.int32)
+    row = jnp.zeros((), jnp.int32)
+    history = jax.lax.dynamic_update_slice(history, block_values, (row, column))
+    mirror = jnp.where(column == 0, jnp.int32(layout.length), column)
+    return jax.lax.dynamic_update_slice(history, block_values, (row, mirror))

@@ -207,7 +207,10 @@ class Network:
     # -- discretisation -----------------------------------------------------------------
     def delay_steps(self, dt: float) -> np.ndarray:
         """Delays in integration steps at step ``dt`` (ms), shape ``(N, N)``."""
-        return delay_steps(self.distances, self._speed, dt)
+        distances = self.distances
+        if distances is None:
+            return np.zeros((self.n_regions, self.n_regions), dtype=np.int64)
+        return delay_steps(distances, self._speed, dt)
 
     def _coupling_parts(self, dt: float) -> tuple[DelayedEdges | None, InstantaneousWeights]:
         steps = self.delay_steps(dt)

@@ -131,12 +131,13 @@ def _whole_multiple(value: float, unit: float, name: str, unit_name: str) -> int
 
 def _initial_values(
     net: Network, initial_state: Mapping[str, Any] | None
-) -> tuple[np.ndarray, tuple[bool, ...]]:
+) -> tuple[np.ndarray, np.ndarray]:
+    """The user's initial values ``(n_variables, N)`` and which variables they gave."""
     variables = net.model.state_variables
     values = np.zeros((len(variables), net.n_regions))
-    given = [False] * len(variables)
+    given = np.zeros(len(variables), dtype=bool)
     if initial_state is None:
-        return values, tuple(given)
+        return values, given
     if not isinstance(initial_state, Mapping):
         raise TypeError(
             f"initial_state must be a dict mapping state variables to values, got {initial_state!r}"
@@ -158,7 +159,7 @@ def _initial_values(
         index = variables.index(var)
         values[index] = array
         given[index] = True
-    return values, tuple(given)
+    return values, given
 
 
 def simulate(
@@ -278,10 +279,10 @@ def simulate(
         params,
         jnp.asarray(seed, jnp.uint32),
         jnp.asarray(initial_values, dtype),
+        jnp.asarray(given_initial),
         plan=plan,
         schedule=schedule,
         monitor_indices=monitor_indices,
-        given_initial=given_initial,
     )
     first_bad_step = int(first_bad_step)
     if first_bad_step >= 0:
@@ -310,17 +311,17 @@ def simulate(
 
 
 @functools.partial(
-    jax.jit, static_argnames=("plan", "schedule", "monitor_indices", "given_initial")
+    jax.jit, static_argnames=("plan", "schedule", "monitor_indices")
 )
 def _run(
     params: StepParams,
     seed: jax.Array,
     initial_values: jax.Array,
+    given_initial: jax.Array,
     *,
     plan: StepPlan,
     schedule: Schedule,
     monitor_indices: tuple[int, ...],
-    given_initial: tuple[bool, ...],
 ) -> tuple[jax.Array, jax.Array]:
     """The compiled simulation: returns the recorded samples and the first bad step (or -1)."""
     model = params.model
@@ -335,7 +336,7 @@ def _run(
     high = jnp.asarray([model_type.initial_range[v][1] for v in model_type.state_variables], dtype)
     uniform = jax.random.uniform(init_key, (n_variables, n_regions), dtype)
     random_state = low[:, None] + (high - low)[:, None] * uniform
-    state = jnp.where(jnp.asarray(given_initial)[:, None], initial_values, random_state)
+    state = jnp.where(given_initial[:, None], initial_values, random_state)
     input_noise = {
         var: process.stationary_sample(
             jax.random.normal(jax.random.fold_in(input_noise_key, row), (n_regions,), dtype)
@@ -388,14 +389,15 @@ def _run(
         )
         sampled = sampled.reshape(-1, len(monitor_indices), n_regions)
         # Rows before `pad` catch samples of the transient; XLA clamps negative starts to 0.
-        start = chunk_index * sampled.shape[0] - schedule.n_transient_samples + pad
-        out = jax.lax.dynamic_update_slice(out, sampled, (start, 0, 0))
+        start = (chunk_index * sampled.shape[0] - schedule.n_transient_samples + pad).astype(jnp.int32)
+        zero = jnp.zeros((), jnp.int32)
+        out = jax.lax.dynamic_update_slice(out, sampled, (start, zero, zero))
         return (net_state, first_bad, out), None
 
     pad = schedule.groups_per_chunk * samples_per_group
     out = jnp.zeros((schedule.n_recorded + pad, len(monitor_indices), n_regions), dtype)
     (_, first_bad, out), _ = jax.lax.scan(
-        run_chunk, (carry, jnp.asarray(-1, jnp.int32), out), jnp.arange(schedule.n_chunks)
+        run_chunk, (carry, jnp.asarray(-1, jnp.int32), out), jnp.arange(schedule.n_chunks, dtype=jnp.int32)
     )
     return out[pad:], first_bad
 

@@ -1,0 +1,73 @@
+"""Test configuration: CPU JAX, strict rank promotion, a headless matplotlib."""
+
+import os
+
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("WBXR_FAST", "1")
+
+import jax  # noqa: E402
+import matplotlib  # noqa: E402
+import pytest  # noqa: E402
+
+matplotlib.use("Agg")
+jax.config.update("jax_numpy_rank_promotion", "raise")
+
+
+class CompileCounter:
+    """Counts XLA backend compilations (via jax.monitoring) while active."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.active = False
+
+    @property
+    def count(self) -> int:
+        return len(self.names)
+
+    def __call__(self, event: str, duration: float, **kwargs) -> None:
+        if self.active and event == "/jax/core/compile/backend_compile_duration":
+            self.names.append(str(kwargs.get("fun_name", "?")))
+
+
+_COUNTER = CompileCounter()
+jax.monitoring.register_event_duration_secs_listener(_COUNTER)
+
+
+@pytest.fixture
+def compile_count():
+    """``with compile_count() as c: ...`` then ``c.count`` is the compilations inside."""
+
+    class _Scope:
+        def __enter__(self):
+            _COUNTER.names = []
+            _COUNTER.active = True
+            return _COUNTER
+
+        def __exit__(self, *exc):
+            _COUNTER.active = False
+            return False
+
+    return _Scope
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.fixture
+def x64():
+    """``with x64(): ...`` runs JAX in float64 (for tight reference comparisons)."""
+
+    def enable():
+        if hasattr(jax, "enable_x64"):
+            return jax.enable_x64(True)
+        from jax.experimental import enable_x64  # older JAX
+
+        return enable_x64()
+
+    return enable

@@ -1,0 +1,260 @@
+"""wbxr.simulate: sampling, determinism, compilation, provenance, errors, known dynamics."""
+
+import json
+
+import brainunit as u
+import numpy as np
+import pytest
+import xarray as xr
+
+import wbxr
+from wbxr.simulate import NonFiniteStateError, plan_schedule
+
+
+@pytest.fixture(scope="module")
+def conn():
+    return wbxr.load_dataset("example_connectome")
+
+
+@pytest.fixture(scope="module")
+def hopf_net(conn):
+    return wbxr.Network(wbxr.models.Hopf(a=0.2, w=0.3), conn, speed=10 * u.mm / u.ms,
+                        coupling="diffusive", coupled_var="x", k=0.5)
+
+
+def noisy_hopf(conn, k=0.5, sigma=0.05):
+    noise = wbxr.noise.White(sigma=sigma)
+    return wbxr.Network(wbxr.models.Hopf(a=-0.05, w=0.3, noise={"x": noise, "y": noise}),
+                        conn, speed=10.0, k=k)
+
+
+def single_region(model):
+    return wbxr.Network(model, wbxr.connectome(np.zeros((1, 1))), k=0.0)
+
+
+# --- sampling and time stamps ---------------------------------------------------------
+def test_user_path_sampling(hopf_net):
+    ds = wbxr.simulate(hopf_net, duration=300 * u.ms, dt=0.1 * u.ms, transient=50 * u.ms,
+                       monitors=["x"], seed=0)
+    assert list(ds.data_vars) == ["x"]
+    assert ds.x.dims == ("time", "region") and ds.x.shape == (2500, 8)
+    np.testing.assert_allclose(ds.time.values, 50.1 + 0.1 * np.arange(2500), atol=1e-9)
+    assert ds.time.attrs["units"] == "ms"
+    assert list(ds.region.values) == [f"R{i}" for i in range(8)]
+    assert ds.x.attrs["units"] == "1" and ds.x.attrs["long_name"]
+
+
+def test_transient_only_drops_the_first_samples(hopf_net):
+    full = wbxr.simulate(hopf_net, duration=60.0, dt=0.1, seed=3)
+    cut = wbxr.simulate(hopf_net, duration=60.0, dt=0.1, transient=12.34, seed=3)
+    assert float(cut.time[0]) == pytest.approx(12.4)
+    xr.testing.assert_equal(cut, full.sel(time=slice(12.35, None)).assign_attrs(cut.attrs))
+
+
+@pytest.mark.parametrize("sample_every", [0.2, 1.0, 2.5, 7.0])
+def test_sampling_period_only_subsamples_the_same_trajectory(conn, sample_every):
+    """Noise of step n depends only on (seed, n): any grouping of steps gives the same run."""
+    net = noisy_hopf(conn)
+    fine = wbxr.simulate(net, duration=70.0, dt=0.1, seed=11)
+    coarse = wbxr.simulate(net, duration=70.0, dt=0.1, seed=11, sample_every=sample_every)
+    assert coarse.sizes["time"] == round(70.0 / sample_every)
+    expected = fine.sel(time=coarse.time.values, method="nearest")
+    np.testing.assert_allclose(coarse.x.values, expected.x.values, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(coarse.time.values, expected.time.values)
+
+
+def test_schedule_groups_steps_within_the_minimum_delay():
+    schedule, block = plan_schedule(10_000, 10, max_block=6, n_transient_samples=0)
+    assert block == 5 and schedule.blocks_per_group == 2 and schedule.n_samples == 10_000
+    schedule, block = plan_schedule(2999, 1, max_block=7, n_transient_samples=10)  # prime count
+    assert block == 1 and schedule.n_samples == 2999 and schedule.n_recorded == 2989
+    schedule, block = plan_schedule(100, 13, max_block=1, n_transient_samples=0)
+    assert block == 1 and schedule.blocks_per_group == 13
+
+
+# --- randomness ------------------------------------------------------------------------
+def test_same_seed_same_numbers_other_seed_other_numbers(conn):
+    net = noisy_hopf(conn)
+    a = wbxr.simulate(net, duration=50.0, dt=0.1, seed=1)
+    b = wbxr.simulate(net, duration=50.0, dt=0.1, seed=1)
+    c = wbxr.simulate(net, duration=50.0, dt=0.1, seed=2)
+    np.testing.assert_array_equal(a.x.values, b.x.values)
+    assert np.abs(a.x.values - c.x.values).max() > 1e-3
+
+
+def test_initial_state_given_and_random(conn):
+    net = wbxr.Network(wbxr.models.Hopf(a=-0.5, w=0.0, beta=0.0), conn, k=0.0)
+    ds = wbxr.simulate(net, duration=0.1, dt=0.1, initial_state={"x": 2.0, "y": np.arange(8.0)})
+    np.testing.assert_allclose(ds.x.values[0], 2.0 * (1 - 0.05), rtol=1e-6)  # one Euler step
+    np.testing.assert_allclose(ds.y.values[0], np.arange(8.0) * (1 - 0.05), rtol=1e-6)
+    random = wbxr.simulate(net, duration=0.1, dt=0.1, seed=4).x.values[0] / (1 - 0.05)
+    assert np.all((random >= -0.5) & (random <= 0.5)) and np.ptp(random) > 0.1
+
+
+# --- compilation ----------------------------------------------------------------------
+def test_changing_values_never_recompiles(conn, compile_count):
+    net = noisy_hopf(conn)
+    wbxr.simulate(net, duration=20.0, dt=0.1, seed=0)  # compile once
+    with compile_count() as counter:
+        wbxr.simulate(net.replace(k=0.1), duration=20.0, dt=0.1, seed=0)
+        wbxr.simulate(net, duration=20.0, dt=0.1, seed=5)
+        other = wbxr.models.Hopf(a=np.linspace(-0.1, 0.1, 8), w=0.4, beta=2.0,
+                                 noise={"x": wbxr.noise.White(0.01), "y": wbxr.noise.White(0.2)})
+        wbxr.simulate(net.replace(model=other), duration=20.0, dt=0.1, seed=0)
+        wbxr.simulate(net, duration=20.0, dt=0.1, initial_state={"x": 0.3, "y": 0.0}, seed=0)
+        conn2 = conn.copy(deep=True)
+        conn2["weights"] = conn2.weights * 1.5
+        wbxr.simulate(net.replace(conn=conn2), duration=20.0, dt=0.1, seed=0)
+    assert counter.count == 0
+
+
+def test_changing_the_run_shape_does_recompile(conn, compile_count):
+    """Guards the counter itself: a new duration is a new program."""
+    net = noisy_hopf(conn)
+    wbxr.simulate(net, duration=20.0, dt=0.1)
+    with compile_count() as counter:
+        wbxr.simulate(net, duration=23.0, dt=0.1)
+    assert counter.count >= 1
+
+
+# --- provenance and I/O ----------------------------------------------------------------
+def test_attrs_record_the_run(hopf_net):
+    ds = wbxr.simulate(hopf_net, duration=30 * u.ms, dt=0.1 * u.ms, seed=7, method="heun")
+    attrs = ds.attrs
+    assert attrs["model"] == "Hopf" and attrs["coupling"] == "diffusive"
+    assert attrs["coupled_var"] == "x" and attrs["k"] == 0.5 and attrs["speed"] == 10.0
+    assert attrs["dt"] == 0.1 and attrs["duration"] == 30.0 and attrs["seed"] == 7
+    assert attrs["method"] == "heun" and attrs["precision"] == "float32"
+    assert attrs["wbxr_version"] == wbxr.__version__ and attrs["jax_version"]
+    params = json.loads(attrs["model_parameters"])
+    assert params["a"] == {"value": 0.2, "unit": "1/ms"} and params["w"]["value"] == 0.3
+    assert json.loads(attrs["attribute_units"])["speed"] == "mm/ms"
+
+
+@pytest.mark.parametrize("engine", ["scipy", "netcdf4"])
+def test_netcdf_round_trip(hopf_net, tmp_path, engine):
+    pytest.importorskip("netCDF4" if engine == "netcdf4" else "scipy")
+    ds = wbxr.simulate(hopf_net, duration=20.0, dt=0.1, transient=5.0)
+    path = tmp_path / "run.nc"
+    ds.to_netcdf(path, engine=engine)
+    with xr.open_dataset(path, engine=engine) as back:
+        xr.testing.assert_identical(back.load(), ds)
+
+
+# --- errors, all raised before anything is compiled ---------------------------------
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"dt": 0.0}, ValueError, "dt must be > 0"),
+        ({"dt": -0.1}, ValueError, "dt must be > 0"),
+        ({"dt": 0.1 * u.mm}, ValueError, "dt"),
+        ({"dt": "0.1"}, TypeError, "dt"),
+        ({"duration": 0.0}, ValueError, "duration must be > 0"),
+        ({"duration": 10.05}, ValueError, "duration=10.05 ms must be a whole multiple of dt"),
+        ({"transient": 10.0}, ValueError, "transient=10 ms must be >= 0 and < duration"),
+        ({"transient": -1.0}, ValueError, "transient"),
+        ({"sample_every": 0.25}, ValueError, "sample_every=0.25 ms must be a whole multiple of dt"),
+        ({"sample_every": 3.0}, ValueError, "duration=10 ms must be a whole multiple of sample_every"),
+        ({"monitors": ["z"]}, ValueError, "monitors contains 'z'"),
+        ({"method": "leapfrog"}, ValueError, "method='leapfrog'"),
+        ({"seed": -1}, TypeError, "seed"),
+        ({"seed": 1.5}, TypeError, "seed"),
+        ({"initial_state": {"q": 1.0}}, ValueError, "initial_state has key 'q'"),
+        ({"initial_state": {"x": np.ones(3)}}, ValueError, r"initial_state\['x'\] must be a scalar or have shape \(8,\)"),
+        ({"initial_state": {"x": np.nan}}, ValueError, "finite"),
+    ],
+)
+def test_bad_arguments_raise_before_compiling(hopf_net, compile_count, kwargs, error, match):
+    arguments = {"duration": 10.0, "dt": 0.1, **kwargs}
+    with compile_count() as counter, pytest.raises(error, match=match):
+        wbxr.simulate(hopf_net, **arguments)
+    assert not [name for name in counter.names if "_run" in name]  # the simulation never compiled
+
+
+def test_net_must_be_a_network():
+    with pytest.raises(TypeError, match="net must be a wbxr.Network"):
+        wbxr.simulate("network", duration=1.0, dt=0.1)
+
+
+def test_blow_up_reports_the_first_time():
+    explosive = single_region(wbxr.models.Hopf(a=1.0, w=0.0, beta=-1.0))  # r' = r + r^3
+    # r(t) = 1/sqrt((1 + 1/r0^2) e^{-2t} - 1) reaches infinity at t* = ln(1 + 1/r0^2)/2
+    with pytest.raises(NonFiniteStateError) as info:
+        wbxr.simulate(explosive, duration=100.0, dt=0.01, initial_state={"x": 1.0, "y": 0.0})
+    blow_up = np.log(2.0) / 2
+    assert blow_up < info.value.time < blow_up + 1.0
+    assert "first NaN/Inf at t =" in str(info.value)
+
+
+# --- known dynamics --------------------------------------------------------------------
+@pytest.mark.parametrize("a", [0.2, -0.1])
+def test_single_hopf_radius_follows_the_analytic_solution(a):
+    """r' = a r - beta r^3 has r(t)^2 = a / (beta + (a / r0^2 - beta) e^{-2 a t})."""
+    beta, r0 = 2.0, 0.1
+    node = single_region(wbxr.models.Hopf(a=a, w=0.3, beta=beta))
+    ds = wbxr.simulate(node, duration=100.0, dt=0.05, sample_every=0.5, method="rk4",
+                       initial_state={"x": r0, "y": 0.0})
+    t = ds.time.values
+    radius = np.hypot(ds.x.values[:, 0], ds.y.values[:, 0])
+    expected = np.sqrt(a / (beta + (a / r0**2 - beta) * np.exp(-2 * a * t)))
+    np.testing.assert_allclose(radius, expected, rtol=2e-4, atol=1e-6)
+    if a > 0:
+        assert radius[-1] == pytest.approx(np.sqrt(a / beta), rel=1e-4)
+    else:
+        assert radius[-1] < 1e-4
+
+
+def test_single_hopf_rotates_at_angular_frequency_w():
+    node = single_region(wbxr.models.Hopf(a=0.2, w=0.3))
+    ds = wbxr.simulate(node, duration=200.0, dt=0.05, method="rk4", transient=50.0,
+                       initial_state={"x": 0.4, "y": 0.0})
+    phase = np.unwrap(np.arctan2(ds.y.values[:, 0], ds.x.values[:, 0]))
+    slope = np.polyfit(ds.time.values, phase, 1)[0]
+    assert slope == pytest.approx(0.3, rel=1e-5)
+
+
+def test_white_noise_gives_the_discrete_stationary_variance():
+    """x' = a x + sigma xi: Euler-Maruyama is AR(1) with var sigma^2 dt / (1 - (1 + a dt)^2)."""
+    a, sigma, dt, n = -0.5, 0.2, 0.1, 64
+    model = wbxr.models.Hopf(a=a, w=0.0, beta=0.0, noise={"x": wbxr.noise.White(sigma)})
+    net = wbxr.Network(model, wbxr.connectome(np.zeros((n, n))), k=0.0)
+    ds = wbxr.simulate(net, duration=2000.0, dt=dt, transient=20.0, sample_every=1.0,
+                       initial_state={"x": 0.0, "y": 0.0}, seed=1)
+    expected = sigma**2 * dt / (1 - (1 + a * dt) ** 2)
+    assert float(ds.x.var()) == pytest.approx(expected, rel=0.03)
+    assert float(np.abs(ds.y).max()) == 0.0  # y carries no noise and no drive
+    np.testing.assert_allclose(float(ds.x.mean()), 0.0, atol=0.01)
+
+
+def test_ou_input_enters_where_the_model_puts_its_input():
+    """An OU process with sigma = 0 is a constant input: mean 1 on rE is P_E = 1."""
+    conn = wbxr.load_dataset("example_connectome")
+    driven = wbxr.models.WilsonCowan(P_E=1.0)
+    ou = wbxr.models.WilsonCowan(noise={"rE": wbxr.noise.OU(sigma=0.0, tau=5.0, mean=1.0)})
+    runs = [wbxr.simulate(wbxr.Network(m, conn, speed=5.0, k=0.2), duration=40.0, dt=0.1,
+                          method="heun", seed=2) for m in (driven, ou)]
+    np.testing.assert_allclose(runs[0].rE.values, runs[1].rE.values, rtol=1e-5, atol=1e-7)
+    hopf = single_region(wbxr.models.Hopf(a=-1.0, w=0.0, beta=0.0,
+                                          noise={"x": wbxr.noise.OU(sigma=0.0, tau=5.0, mean=0.5)}))
+    ds = wbxr.simulate(hopf, duration=30.0, dt=0.1)  # x' = -x + 0.5 -> 0.5
+    assert float(ds.x[-1, 0]) == pytest.approx(0.5, rel=1e-5)
+
+
+def test_ou_noise_on_a_fast_linear_node_has_the_filtered_variance():
+    """x' = -x/tau_x + eta with eta OU(sigma, tau): var x = sigma^2 tau_x^2 tau / (tau + tau_x)."""
+    n, sigma, tau, tau_x = 64, 0.3, 20.0, 1.0
+    model = wbxr.models.Hopf(a=-1.0 / tau_x, w=0.0, beta=0.0,
+                             noise={"x": wbxr.noise.OU(sigma=sigma, tau=tau * u.ms)})
+    net = wbxr.Network(model, wbxr.connectome(np.zeros((n, n))), k=0.0)
+    ds = wbxr.simulate(net, duration=4000.0, dt=0.05, sample_every=1.0, transient=10.0,
+                       method="heun", seed=3)
+    expected = sigma**2 * tau_x**2 * tau / (tau + tau_x)
+    assert float(ds.x.var()) == pytest.approx(expected, rel=0.06)
+
+
+def test_per_region_parameters_act_per_region():
+    conn = wbxr.connectome(np.zeros((3, 3)))
+    model = wbxr.models.Hopf(a=np.array([-0.5, -0.1, 0.0]), w=0.0, beta=0.0)
+    ds = wbxr.simulate(wbxr.Network(model, conn, k=0.0), duration=10.0, dt=0.01, method="rk4",
+                       initial_state={"x": 1.0, "y": 0.0})
+    np.testing.assert_allclose(ds.x.values[-1], np.exp(np.array([-0.5, -0.1, 0.0]) * 10.0), rtol=1e-5)
