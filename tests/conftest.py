@@ -1,14 +1,8 @@
-"""Test configuration: CPU JAX, strict rank promotion, a headless matplotlib."""
+"""Unit-test fixtures; strict rank promotion catches silent broadcasting in wbxr's code."""
 
-import os
-
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-os.environ.setdefault("MPLBACKEND", "Agg")
-os.environ.setdefault("WBXR_FAST", "1")
-
-import jax  # noqa: E402
-import matplotlib  # noqa: E402
-import pytest  # noqa: E402
+import jax
+import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 jax.config.update("jax_numpy_rank_promotion", "raise")

@@ -142,7 +142,7 @@ def test_plot_call_dispatches_simulation(simulation):
     member = simulation.isel(seed=0)
     ax = member.wb.plot()
     assert_same_lines(ax, plot_timeseries(member))
-    assert ax.get_ylabel() == "y [1]"
+    assert ax.get_ylabel() == "y"
     assert_same_lines(member["x"].wb.plot(), plot_timeseries(member["x"]))
 
 

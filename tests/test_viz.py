@@ -71,7 +71,7 @@ def test_plot_connectivity_dataarray_labels_and_colorbar(connectome):
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("source", "target")
     assert ax.get_title() == "W"
     mesh = ax.collections[0]
-    assert mesh.colorbar.ax.get_ylabel() == "coupling weight [1]"
+    assert mesh.colorbar.ax.get_ylabel() == "coupling weight"
     np.testing.assert_allclose(mesh.get_array().reshape(3, 3), connectome["weights"].values)
 
 
@@ -129,7 +129,7 @@ def test_plot_timeseries_dataarray_lines_labels_and_units(simulation):
     assert len(lines) == 3
     assert [line.get_label() for line in lines] == REGIONS
     assert ax.get_xlabel() == "time [ms]"
-    assert ax.get_ylabel() == "x [1]"
+    assert ax.get_ylabel() == "x"
     np.testing.assert_allclose(lines[1].get_xdata(), simulation["time"].values)
     np.testing.assert_allclose(lines[1].get_ydata(), simulation["x"].values[:, 1])
     assert tick_texts(ax.get_legend().get_texts()) == REGIONS
@@ -140,7 +140,7 @@ def test_plot_timeseries_dataset_uses_selection_rule_and_var(simulation):
     assert ax.get_ylabel() == "excitatory rate [Hz]"
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), simulation["rE"].values[:, 0])
     ax = plot_timeseries(simulation, var="x")
-    assert ax.get_ylabel() == "x [1]"
+    assert ax.get_ylabel() == "x"
 
 
 def test_plot_timeseries_offset_and_region_first_order(simulation):

@@ -92,7 +92,7 @@ def delayed_edges(weights: np.ndarray, steps: np.ndarray) -> DelayedEdges | None
     >>> d = np.array([[0, 3, 4], [3, 0, 1], [4, 1, 0]])
     >>> edges = delayed_edges(W, d)
     >>> edges.source.tolist(), edges.delay.tolist()
-    ([[1, 2], [0, 0], [0, 0]], [[3, 4], [3, 3], [4, 4]])
+    ([[1, 2], [0, 0], [0, 0]], [[3, 4], [3, 3], [4, 3]])
     >>> edges.weight.tolist()
     [[0.5, 0.2], [0.5, 0.0], [0.2, 0.0]]
     """

@@ -29,13 +29,16 @@ _MAX_LEGEND_ENTRIES = 16
 
 
 def _label_from_attrs(obj: Any, default: str | None = None) -> str | None:
-    """``"long_name [units]"`` from ``obj.attrs``; falls back to its name, then ``default``."""
+    """``"long_name [units]"`` from ``obj.attrs`` (no brackets for dimensionless ``"1"``).
+
+    Falls back to the object's name, then ``default``.
+    """
     attrs = getattr(obj, "attrs", {})
     long_name = attrs.get("long_name") or getattr(obj, "name", None) or default
     if long_name is None:
         return None
     units = attrs.get("units")
-    return f"{long_name} [{units}]" if units else str(long_name)
+    return f"{long_name} [{units}]" if units and units != "1" else str(long_name)
 
 
 def _require_single_member(da: xr.DataArray, expected_dims: Sequence[str], argument: str) -> None:
@@ -161,7 +164,7 @@ def plot_connectivity(
     >>> [tick.get_text() for tick in ax.get_xticklabels()]
     ['A', 'B', 'C']
     >>> ax.collections[0].colorbar.ax.get_ylabel()
-    'coupling weight [1]'
+    'coupling weight'
     """
     if isinstance(matrix, xr.Dataset):
         if "weights" not in matrix.data_vars:
@@ -321,7 +324,7 @@ def plot_timeseries(
     ... )
     >>> ax = plot_timeseries(x)
     >>> ax.get_xlabel(), ax.get_ylabel()
-    ('time [ms]', 'x [1]')
+    ('time [ms]', 'x')
     >>> [line.get_label() for line in ax.get_lines()]
     ['A', 'B']
     """

@@ -59,7 +59,7 @@ class Hopf(NodeModel):
     state_variables = ("x", "y")
     default_coupled_var = "x"
     variable_units = {"x": "1", "y": "1"}
-    variable_long_names = {"x": "Hopf oscillator x (real part)", "y": "Hopf oscillator y (imaginary part)"}
+    variable_long_names = {"x": "x (real part)", "y": "y (imaginary part)"}
     initial_range = {"x": (-0.5, 0.5), "y": (-0.5, 0.5)}
 
     @staticmethod
