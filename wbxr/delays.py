@@ -123,7 +123,7 @@ class HistoryLayout:
 
     @property
     def width(self) -> int:
-        """Columns of the buffer: the ring plus the mirrored first block."""
+        """Number of columns of the buffer, the ring plus the mirrored first block."""
         return self.length + self.block
 
     @classmethod

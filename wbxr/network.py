@@ -32,7 +32,13 @@ import xarray as xr
 from . import integrators
 from ._units import SPEED_UNIT, SPEED_UNIT_NAME, UNITLESS_UNIT, to_scalar
 from .connectome import validate_connectome
-from .coupling import COUPLINGS, InstantaneousWeights, coupling_input, instantaneous_weights
+from .coupling import (
+    COUPLINGS,
+    InstantaneousWeights,
+    coupling_input,
+    effective_weights,
+    instantaneous_weights,
+)
 from .delays import (
     DelayedEdges,
     HistoryLayout,
@@ -118,6 +124,7 @@ class Network:
         self._coupling = coupling
         self._coupled_var = coupled_var
         self._k = k
+        self._coupling_parts_by_dt: dict[float, tuple[DelayedEdges | None, InstantaneousWeights]] = {}
 
     # -- the specification ------------------------------------------------------------
     @property
@@ -213,11 +220,15 @@ class Network:
         return delay_steps(distances, self._speed, dt)
 
     def _coupling_parts(self, dt: float) -> tuple[DelayedEdges | None, InstantaneousWeights]:
-        steps = self.delay_steps(dt)
-        weights = self.weights
-        if self._coupling == "diffusive":
-            np.fill_diagonal(weights, 0.0)
-        return delayed_edges(weights, steps), instantaneous_weights(weights, steps, self._coupling)
+        """Delayed edges and instantaneous terms at step ``dt`` (computed once per dt)."""
+        if dt not in self._coupling_parts_by_dt:
+            steps = self.delay_steps(dt)
+            weights = effective_weights(self.weights, self._coupling)
+            self._coupling_parts_by_dt[dt] = (
+                delayed_edges(weights, steps),
+                instantaneous_weights(weights, steps, self._coupling),
+            )
+        return self._coupling_parts_by_dt[dt]
 
     def min_delay(self, dt: float) -> int | None:
         """Smallest delay (steps) of any edge read from the history, or None if none is.

@@ -115,7 +115,7 @@ class NodeModel:
     default_coupled_var: ClassVar[str] = ""
     #: Units of each state variable (CF-style strings).
     variable_units: ClassVar[Mapping[str, str]] = {}
-    #: Long names of the state variables (default: the variable name).
+    #: Long names of the state variables; a missing entry means the variable name.
     variable_long_names: ClassVar[Mapping[str, str]] = {}
     #: Initial states are drawn uniformly from these ranges (per variable).
     initial_range: ClassVar[Mapping[str, tuple[float, float]]] = {}

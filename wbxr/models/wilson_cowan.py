@@ -39,7 +39,10 @@ class WilsonCowan(NodeModel):
     inhibitory onto the excitatory population, ``wEI`` from E onto I.  Time in ms;
     the defaults are the parameter set taken from Wilson & Cowan (1972) by The Virtual
     Brain and brainmass, with unit time constants.  With zero drive the quiescent state :math:`r_E = r_I = 0` is a stable
-    fixed point; noise or drive moves the node away from it.
+    fixed point; noise or drive moves the node away from it.  Because :math:`F` is shifted
+    to vanish at zero drive, it is slightly negative for negative drive, so with
+    inhibition-dominated input or noise the activities can dip a little below zero (as in
+    TVB's and brainmass's versions of the model).
 
     References
     ----------
