@@ -16,16 +16,17 @@ def test_diffusive_ignores_the_diagonal_and_subtracts_the_row_sum(weights):
     parts = instantaneous_weights(weights, np.zeros((3, 3), int), "diffusive")
     np.testing.assert_array_equal(parts.local, [-3.0, -3.0, -2.0])
     np.testing.assert_array_equal(np.diag(parts.zero_delay), 0.0)
-    x = np.array([1.0, 2.0, 4.0])
-    got = coupling_input(None, jnp.asarray(x), parts, 0.5)
-    expected = [0.5 * sum(weights[i, j] * (x[j] - x[i]) for j in range(3) if j != i) for i in range(3)]
-    np.testing.assert_allclose(np.asarray(got), expected)
+    x = np.array([[1.0, -1.0], [2.0, 0.0], [4.0, 3.0]])  # two members
+    got = coupling_input(None, jnp.asarray(x), parts, jnp.asarray([0.5, 2.0]))
+    for m, k in enumerate((0.5, 2.0)):
+        expected = [k * sum(weights[i, j] * (x[j, m] - x[i, m]) for j in range(3) if j != i) for i in range(3)]
+        np.testing.assert_allclose(np.asarray(got[:, m]), expected)
 
 
 def test_additive_keeps_self_connections(weights):
     parts = instantaneous_weights(weights, np.zeros((3, 3), int), "additive")
-    x = np.array([1.0, 2.0, 4.0])
-    got = coupling_input(None, jnp.asarray(x), parts, 2.0)
+    x = np.array([[1.0], [2.0], [4.0]])
+    got = coupling_input(None, jnp.asarray(x), parts, jnp.asarray([2.0]))
     np.testing.assert_allclose(np.asarray(got), 2.0 * weights @ x)
 
 
@@ -33,8 +34,8 @@ def test_delayed_edges_are_left_to_the_history(weights):
     steps = np.array([[0, 3, 0], [2, 0, 1], [0, 4, 0]])
     parts = instantaneous_weights(weights, steps, "additive")
     np.testing.assert_array_equal(parts.zero_delay, [[0, 0, 2.0], [0, 0, 0], [1.0, 0, 0]])
-    got = coupling_input(jnp.asarray([10.0, 20.0, 30.0]), jnp.ones(3), parts, 1.0)
-    np.testing.assert_allclose(np.asarray(got), [10 + 0.5 + 2, 20 + 0.25, 30 + 1.0])
+    got = coupling_input(jnp.asarray([[10.0], [20.0], [30.0]]), jnp.ones((3, 1)), parts, jnp.ones(1))
+    np.testing.assert_allclose(np.asarray(got[:, 0]), [10 + 0.5 + 2, 20 + 0.25, 30 + 1.0])
     assert instantaneous_weights(weights, steps + 1 - np.eye(3, dtype=int), "additive").zero_delay is None
 
 

@@ -54,9 +54,12 @@ def test_layout_is_a_whole_number_of_blocks():
     n_regions=st.integers(1, 5),
     block=st.integers(1, 6),
     extra_window=st.booleans(),
+    n_members=st.integers(1, 3),
     seed=st.integers(0, 10_000),
 )
-def test_ring_buffer_reads_back_exactly_what_a_full_history_holds(n_regions, block, extra_window, seed):
+def test_ring_buffer_reads_back_exactly_what_a_full_history_holds(
+    n_regions, block, extra_window, n_members, seed
+):
     """Write random blocks for many steps; every delayed sum equals one from the full history."""
     rng = np.random.default_rng(seed)
     window = block + 1 if extra_window else block
@@ -66,8 +69,8 @@ def test_ring_buffer_reads_back_exactly_what_a_full_history_holds(n_regions, blo
     edges = delayed_edges(weights, steps)
     layout = HistoryLayout.for_delays(n_regions, int(edges.delay.max()), block, window)
     jedges = jax.tree_util.tree_map(jnp.asarray, edges)
-    initial = rng.normal(size=n_regions)
-    full = [initial]  # full[t] = values at step t
+    initial = rng.normal(size=(n_regions, n_members))
+    full = [initial]  # full[t] = values (N, members) at step t
     history = initial_history(jnp.asarray(initial), layout)
     for block_index in range(12):
         n = block_index * block
@@ -78,9 +81,9 @@ def test_ring_buffer_reads_back_exactly_what_a_full_history_holds(n_regions, blo
                 for i in range(n_regions)
             ]
             np.testing.assert_allclose(sums[s], expected, rtol=1e-5, atol=1e-5)
-        values = rng.normal(size=(n_regions, block))
-        full.extend(values.T)
+        values = rng.normal(size=(n_regions, block, n_members))
+        full.extend(values.transpose(1, 0, 2))
         history = record_block(history, jnp.asarray(values), jnp.asarray(n, jnp.int32), layout)
     # the mirror columns always equal the first block of the ring
     history = np.asarray(history)
-    np.testing.assert_array_equal(history[:, layout.length:], history[:, : layout.block])
+    np.testing.assert_array_equal(history[:, layout.length :], history[:, : layout.block])

@@ -81,22 +81,27 @@ def coupling_input(
     instantaneous: InstantaneousWeights,
     k: jax.Array,
 ) -> jax.Array:
-    """The input :math:`k (S + W^0 x + \\lambda \\odot x)` to every region (shape ``(N,)``).
+    r"""The input :math:`k (S + W^0 x + \lambda \odot x)` to every region and member.
 
     Parameters
     ----------
     delayed_sum
-        :math:`S`, the weighted sum over delayed edges, or None when there are none.
+        :math:`S`, the weighted sum over delayed edges ``(N, n_members)``, or None when
+        there are none.
     current
-        The coupled variable at the current integration stage, ``(N,)``.
+        The coupled variable at the current integration stage, ``(N, n_members)``.
     instantaneous
         From :func:`instantaneous_weights` (as JAX arrays).
     k
-        Global coupling strength.
+        Global coupling strength of each member, ``(n_members,)``.
+
+    Returns
+    -------
+    The input, shape ``(N, n_members)``.
     """
-    total = instantaneous.local * current
+    total = instantaneous.local[:, None] * current
     if instantaneous.zero_delay is not None:
         total = total + instantaneous.zero_delay @ current
     if delayed_sum is not None:
         total = total + delayed_sum
-    return k * total
+    return k[None, :] * total

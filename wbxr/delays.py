@@ -16,8 +16,10 @@ chosen by :mod:`wbxr.simulate`).
 
 Buffer layout
 -------------
-The history is an ``(n_regions, width)`` array; the value of time step ``t`` (the state
-after ``t`` steps) of region ``j`` lives in column ``(t - 1) mod L``.  ``L`` is a multiple of
+The history is an ``(n_regions, width, n_members)`` array: ensemble members (seeds,
+parameter values) sharing the connectome and delays are the innermost axis, so one edge's
+window of past values for every member is one contiguous slice.  The value of time step
+``t`` (the state after ``t`` steps) of region ``j`` lives in column ``(t - 1) mod L``.  ``L`` is a multiple of
 the block length, at least ``max delay + 1``; a block starting at step ``n`` (a multiple of
 the block length) writes steps ``n+1 .. n+B`` into the contiguous columns
 ``n mod L .. n mod L + B - 1``.  The first ``B`` columns are mirrored after column ``L - 1``
@@ -142,42 +144,44 @@ class HistoryLayout:
 
 
 def initial_history(values: jax.Array, layout: HistoryLayout) -> jax.Array:
-    """A buffer whose whole past equals ``values`` (shape ``(N,)``)."""
-    return jnp.broadcast_to(values[:, None], (layout.n_regions, layout.width))
+    """A buffer whose whole past equals ``values`` (shape ``(N, n_members)``)."""
+    n_members = values.shape[-1]
+    return jnp.broadcast_to(values[:, None, :], (layout.n_regions, layout.width, n_members))
 
 
 def delayed_sums(
     history: jax.Array, edges: DelayedEdges, step: jax.Array, layout: HistoryLayout
 ) -> jax.Array:
-    r"""Delayed inputs of the ``window`` steps starting at ``step``.
+    r"""Delayed inputs of the ``window`` steps starting at ``step``, for every member.
 
-    Returns an array ``(window, N)`` whose row ``s`` is
-    :math:`\sum_k w_{ik}\, h_{j_{ik}}(\text{step} + s - d_{ik})`, where ``h`` is the
+    Returns an array ``(window, N, n_members)`` whose entry ``[s, i, m]`` is
+    :math:`\sum_k w_{ik}\, h_{j_{ik}, m}(\text{step} + s - d_{ik})`, where ``h`` is the
     recorded history.  Requires every delay to be at least ``window - 1`` so that all the
     values read are already recorded.
     """
     n_regions, max_in_degree = edges.source.shape
+    n_members = history.shape[-1]
     start = (step - edges.delay - 1) % layout.length
     flat_start = edges.source * layout.width + start
     windows = jax.lax.gather(
-        history.reshape(-1),
+        history.reshape(n_regions * layout.width, n_members),
         flat_start.reshape(-1, 1),
         jax.lax.GatherDimensionNumbers(
-            offset_dims=(1,), collapsed_slice_dims=(), start_index_map=(0,)
+            offset_dims=(1, 2), collapsed_slice_dims=(), start_index_map=(0,)
         ),
-        slice_sizes=(layout.window,),
+        slice_sizes=(layout.window, n_members),
         mode=jax.lax.GatherScatterMode.PROMISE_IN_BOUNDS,
     )
-    windows = windows.reshape(n_regions, max_in_degree, layout.window)
-    return jnp.einsum("nkw,nk->wn", windows, edges.weight)
+    windows = windows.reshape(n_regions, max_in_degree, layout.window, n_members)
+    return jnp.einsum("nkwm,nk->wnm", windows, edges.weight)
 
 
 def record_block(
     history: jax.Array, block_values: jax.Array, step: jax.Array, layout: HistoryLayout
 ) -> jax.Array:
-    """Write the values of steps ``step + 1 .. step + block`` (shape ``(N, block)``)."""
+    """Write the values of steps ``step + 1 .. step + block`` (shape ``(N, block, n_members)``)."""
     column = (step % layout.length).astype(jnp.int32)
-    row = jnp.zeros((), jnp.int32)
-    history = jax.lax.dynamic_update_slice(history, block_values, (row, column))
+    zero = jnp.zeros((), jnp.int32)
+    history = jax.lax.dynamic_update_slice(history, block_values, (zero, column, zero))
     mirror = jnp.where(column == 0, jnp.int32(layout.length), column)
-    return jax.lax.dynamic_update_slice(history, block_values, (row, mirror))
+    return jax.lax.dynamic_update_slice(history, block_values, (zero, mirror, zero))

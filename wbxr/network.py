@@ -22,6 +22,7 @@ Semantics (see :mod:`wbxr.coupling` and :mod:`wbxr.delays`):
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import jax
@@ -49,7 +50,7 @@ from .delays import (
 )
 from .models.base import NodeModel
 
-__all__ = ["Network", "StepPlan", "StepParams", "NetworkState", "advance_block"]
+__all__ = ["Network", "StepPlan", "StepParams", "NetworkState", "advance_block", "stack_members"]
 
 
 class Network:
@@ -241,7 +242,12 @@ class Network:
     def discretize(
         self, dt: float, method: str, block: int, dtype: Any = jnp.float32
     ) -> tuple[StepPlan, StepParams]:
-        """The static plan and traced parameters for steps of ``dt`` ms in blocks of ``block``."""
+        """The static plan and traced parameters (one member) for steps of ``dt`` ms.
+
+        ``block`` steps share one gather of delayed inputs; it must not exceed
+        :meth:`min_delay` (+ 1 for Euler).  Combine the parameters of several members (other
+        ``k`` or model parameters, same connectome and delays) with :func:`stack_members`.
+        """
         edges, instantaneous = self._coupling_parts(dt)
         window = block + 1 if integrators.READS_STEP_END[method] else block
         layout = None
@@ -297,19 +303,47 @@ class StepPlan:
 
 
 class StepParams(NamedTuple):
-    """The traced inputs of a step: change them freely without recompiling."""
+    """The traced inputs of a step: change them freely without recompiling.
 
-    model: NodeModel  #: the node model with (N,)-shaped JAX parameter arrays
+    For one member (from :meth:`Network.discretize`) the model's parameters have shape
+    ``(N,)`` and ``k`` is a scalar; after :func:`stack_members` they gain a trailing member
+    axis, ``(N, M)`` and ``(M,)``, which is what :func:`advance_block` takes.
+    """
+
+    model: NodeModel  #: the node model with JAX parameter arrays
     k: jax.Array  #: global coupling strength
-    edges: DelayedEdges | None  #: delayed edges (ELL), None without delays
-    instantaneous: InstantaneousWeights  #: zero-delay and local coupling terms
+    edges: DelayedEdges | None  #: delayed edges (ELL), shared by all members
+    instantaneous: InstantaneousWeights  #: zero-delay and local coupling terms, shared
+
+
+def stack_members(members: Sequence[StepParams]) -> StepParams:
+    """Stack the parameters of members that share the connectome and delays.
+
+    The model parameters and ``k`` get a trailing member axis; edges and instantaneous
+    weights are taken from the first member (all members must share them).
+
+    Examples
+    --------
+    >>> import wbxr
+    >>> net = wbxr.Network(wbxr.models.Hopf(), wbxr.load_dataset("example_connectome"), k=0.5)
+    >>> one = net.discretize(0.1, "euler", block=1)[1]
+    >>> two = net.replace(k=0.2).discretize(0.1, "euler", block=1)[1]
+    >>> stacked = stack_members([one, two])
+    >>> stacked.model.a.shape, stacked.k.tolist()
+    ((8, 2), [0.5, 0.20000000298023224])
+    """
+    first = members[0]
+    stack = lambda *leaves: jnp.stack(leaves, axis=-1)  # noqa: E731
+    model = jax.tree_util.tree_map(stack, *[m.model for m in members])
+    k = jnp.stack([m.k for m in members])
+    return StepParams(model, k, first.edges, first.instantaneous)
 
 
 class NetworkState(NamedTuple):
-    """Everything a simulation carries from one block to the next."""
+    """Everything a simulation carries from one block to the next (members innermost)."""
 
-    state: jax.Array  #: (n_variables, N) node states
-    input_noise: dict[str, jax.Array]  #: current value of each input-noise process, (N,)
+    state: jax.Array  #: (n_variables, N, n_members) node states
+    input_noise: dict[str, jax.Array]  #: current value of each input-noise process, (N, n_members)
     history: jax.Array | None  #: ring buffer of the coupled variable, see wbxr.delays
     step: jax.Array  #: number of steps taken (int32)
 
@@ -325,25 +359,29 @@ def _between(start: jax.Array, end: jax.Array | None, theta: float) -> jax.Array
 def advance_block(
     plan: StepPlan, params: StepParams, carry: NetworkState, normals: jax.Array | None
 ) -> tuple[NetworkState, jax.Array]:
-    """Advance the network by ``plan.block`` steps.
+    """Advance every member of the network by ``plan.block`` steps.
 
     Parameters
     ----------
-    plan, params
+    plan
         From :meth:`Network.discretize`.
+    params
+        Member-stacked parameters, see :func:`stack_members`.
     carry
         The network state at step ``carry.step`` (a multiple of ``plan.block``).
     normals
-        Standard normal draws ``(block, n_noisy_variables, N)`` for the noise processes
-        (in the order of ``params.model.noise``), or None for a deterministic model.
+        Standard normal draws ``(block, n_noisy_variables, N, n_members)`` for the noise
+        processes (in the order of ``params.model.noise``), or None without noise.
 
     Returns
     -------
     The state after the block and the stacked node states of its steps,
-    ``(block, n_variables, N)``.
+    ``(block, n_variables, N, n_members)``.
     """
     model = params.model
     model_type = type(model)
+    # the model's vector field sees one member: state (n_variables, N), parameters (N,)
+    dfun = jax.vmap(model_type.dfun, in_axes=(-1, -1, -1), out_axes=-1)
     coupled = plan.coupled_index
     variables = model_type.state_variables
     processes = list(model.noise.items())
@@ -376,7 +414,7 @@ def advance_block(
             for var, value in start_noise.items():
                 index = variables.index(var)
                 inputs[index] = inputs[index] + _between(value, end_noise[var], theta)
-            return model_type.dfun(z, jnp.stack(inputs), model)
+            return dfun(z, jnp.stack(inputs), model)
 
         state = integrators.STEPPERS[plan.method](field, state, plan.dt, state_noise)
         input_noise = next_input_noise
@@ -384,7 +422,7 @@ def advance_block(
 
     history = carry.history
     if plan.layout is not None:
-        block_values = jnp.stack([st[coupled] for st in states], axis=1)
+        block_values = jnp.stack([st[coupled] for st in states], axis=1)  # (N, block, M)
         history = record_block(history, block_values, carry.step, plan.layout)
     new_carry = NetworkState(state, input_noise, history, carry.step + plan.block)
     return new_carry, jnp.stack(states)

@@ -35,10 +35,10 @@ import xarray as xr
 
 from . import integrators
 from ._units import time_ms
-from .network import Network, NetworkState, StepParams, StepPlan, advance_block
+from .network import Network, NetworkState, StepParams, StepPlan, advance_block, stack_members
 from .delays import initial_history
 
-__all__ = ["simulate", "NonFiniteStateError"]
+__all__ = ["simulate", "run_members", "NonFiniteStateError"]
 
 #: Most steps unrolled into one block of the compiled loop.
 MAX_BLOCK = 10
@@ -275,16 +275,16 @@ def simulate(
     plan, params = net.discretize(dt_ms, method, block, dtype)
     monitor_indices = tuple(variables.index(name) for name in monitors)
 
-    recorded, first_bad_step = _run(
-        params,
-        jnp.asarray(seed, jnp.uint32),
+    recorded, first_bad_step = run_members(
+        stack_members([params]),
+        jnp.asarray([seed], jnp.uint32),
         jnp.asarray(initial_values, dtype),
         jnp.asarray(given_initial),
         plan=plan,
         schedule=schedule,
         monitor_indices=monitor_indices,
     )
-    first_bad_step = int(first_bad_step)
+    first_bad_step = int(first_bad_step[0])
     if first_bad_step >= 0:
         when = first_bad_step * dt_ms
         raise NonFiniteStateError(
@@ -294,7 +294,7 @@ def simulate(
             when,
         )
     return _to_dataset(
-        np.asarray(recorded),
+        np.asarray(recorded[..., 0]),
         net,
         monitors,
         schedule,
@@ -310,12 +310,10 @@ def simulate(
     )
 
 
-@functools.partial(
-    jax.jit, static_argnames=("plan", "schedule", "monitor_indices")
-)
-def _run(
+@functools.partial(jax.jit, static_argnames=("plan", "schedule", "monitor_indices"))
+def run_members(
     params: StepParams,
-    seed: jax.Array,
+    seeds: jax.Array,
     initial_values: jax.Array,
     given_initial: jax.Array,
     *,
@@ -323,23 +321,52 @@ def _run(
     schedule: Schedule,
     monitor_indices: tuple[int, ...],
 ) -> tuple[jax.Array, jax.Array]:
-    """The compiled simulation: returns the recorded samples and the first bad step (or -1)."""
+    """The compiled simulation of ``M`` members sharing a connectome and delays.
+
+    Parameters
+    ----------
+    params
+        Member-stacked parameters (:func:`wbxr.network.stack_members`).
+    seeds
+        ``(M,)`` seed of each member.
+    initial_values, given_initial
+        ``(n_variables, N)`` initial values and ``(n_variables,)`` flags of the variables
+        whose initial value is given (the others start at random, per member).
+
+    Returns
+    -------
+    The recorded samples ``(n_recorded, n_monitors, N, M)`` and, per member, the first
+    step at which the state was seen to be non-finite (-1 if never).
+    """
     model = params.model
     model_type = type(model)
     dtype = initial_values.dtype
     n_regions = plan.n_regions
+    n_members = seeds.shape[0]
     n_variables = len(model_type.state_variables)
     processes = list(model.noise.items())
-    init_key, input_noise_key, noise_key = jax.random.split(jax.random.key(seed), 3)
+    keys = jax.vmap(lambda seed: jax.random.split(jax.random.key(seed), 3))(seeds)
+    init_keys, input_noise_keys, noise_keys = keys[:, 0], keys[:, 1], keys[:, 2]
+
+    def members_last(draws: jax.Array) -> jax.Array:
+        return jnp.moveaxis(draws, 0, -1)
 
     low = jnp.asarray([model_type.initial_range[v][0] for v in model_type.state_variables], dtype)
     high = jnp.asarray([model_type.initial_range[v][1] for v in model_type.state_variables], dtype)
-    uniform = jax.random.uniform(init_key, (n_variables, n_regions), dtype)
-    random_state = low[:, None] + (high - low)[:, None] * uniform
-    state = jnp.where(given_initial[:, None], initial_values, random_state)
+    uniform = members_last(
+        jax.vmap(lambda key: jax.random.uniform(key, (n_variables, n_regions), dtype))(init_keys)
+    )
+    random_state = low[:, None, None] + (high - low)[:, None, None] * uniform
+    state = jnp.where(given_initial[:, None, None], initial_values[:, :, None], random_state)
     input_noise = {
         var: process.stationary_sample(
-            jax.random.normal(jax.random.fold_in(input_noise_key, row), (n_regions,), dtype)
+            members_last(
+                jax.vmap(
+                    lambda key, row=row: jax.random.normal(
+                        jax.random.fold_in(key, row), (n_regions,), dtype
+                    )
+                )(input_noise_keys)
+            )
         )
         for row, (var, process) in enumerate(processes)
         if process.kind == "input"
@@ -369,35 +396,40 @@ def _run(
                 length=schedule.blocks_per_group,
             )
             sampled = net_state.state[None]
-        bad = ~jnp.all(jnp.isfinite(net_state.state))
+        bad = ~jnp.all(jnp.isfinite(net_state.state), axis=(0, 1))
         first_bad = jnp.where((first_bad < 0) & bad, net_state.step, first_bad)
         return (net_state, first_bad), jnp.stack([sampled[:, i] for i in monitor_indices], axis=1)
+
+    def draw_chunk(noise_key: jax.Array, first_step: jax.Array) -> jax.Array:
+        """Standard normals of the chunk's steps; step n's come from fold_in(key, n)."""
+        steps = first_step + jnp.arange(steps_per_chunk)
+        draw = lambda step: jax.random.normal(  # noqa: E731
+            jax.random.fold_in(noise_key, step), (len(processes), n_regions), dtype
+        )
+        return jax.vmap(draw)(steps)
 
     def run_chunk(chunk_carry, chunk_index):
         net_state, first_bad, out = chunk_carry
         normals = None
         if processes:
-            steps = chunk_index * steps_per_chunk + jnp.arange(steps_per_chunk)
-            draw = lambda step: jax.random.normal(  # noqa: E731
-                jax.random.fold_in(noise_key, step), (len(processes), n_regions), dtype
-            )
-            normals = jax.vmap(draw)(steps).reshape(
-                schedule.groups_per_chunk, steps_per_group, len(processes), n_regions
-            )
+            first_step = chunk_index * steps_per_chunk
+            normals = members_last(jax.vmap(draw_chunk, in_axes=(0, None))(noise_keys, first_step))
+            normals = normals.reshape(schedule.groups_per_chunk, steps_per_group, *normals.shape[1:])
         (net_state, first_bad), sampled = jax.lax.scan(
             run_group, (net_state, first_bad), normals, length=schedule.groups_per_chunk
         )
-        sampled = sampled.reshape(-1, len(monitor_indices), n_regions)
+        sampled = sampled.reshape(-1, len(monitor_indices), n_regions, n_members)
         # Rows before `pad` catch samples of the transient; XLA clamps negative starts to 0.
         start = (chunk_index * sampled.shape[0] - schedule.n_transient_samples + pad).astype(jnp.int32)
         zero = jnp.zeros((), jnp.int32)
-        out = jax.lax.dynamic_update_slice(out, sampled, (start, zero, zero))
+        out = jax.lax.dynamic_update_slice(out, sampled, (start, zero, zero, zero))
         return (net_state, first_bad, out), None
 
     pad = schedule.groups_per_chunk * samples_per_group
-    out = jnp.zeros((schedule.n_recorded + pad, len(monitor_indices), n_regions), dtype)
+    out = jnp.zeros((schedule.n_recorded + pad, len(monitor_indices), n_regions, n_members), dtype)
+    first_bad = jnp.full((n_members,), -1, jnp.int32)
     (_, first_bad, out), _ = jax.lax.scan(
-        run_chunk, (carry, jnp.asarray(-1, jnp.int32), out), jnp.arange(schedule.n_chunks, dtype=jnp.int32)
+        run_chunk, (carry, first_bad, out), jnp.arange(schedule.n_chunks, dtype=jnp.int32)
     )
     return out[pad:], first_bad
 
