@@ -11,10 +11,11 @@
 
 __version__ = "0.1.0"
 
-from . import analysis, models, noise, viz  # noqa: E402
+from . import analysis, models, noise, viz, widgets  # noqa: E402
 from . import accessor as _accessor  # noqa: E402,F401  (registers the .wb accessor)
 from .connectome import connectome, validate_connectome  # noqa: E402
 from .datasets import list_datasets, load_dataset  # noqa: E402
+from .ensemble import ensemble  # noqa: E402
 from .network import Network  # noqa: E402
 from .simulate import NonFiniteStateError, simulate  # noqa: E402
 
@@ -22,6 +23,7 @@ __all__ = [
     "__version__",
     "analysis",
     "connectome",
+    "ensemble",
     "list_datasets",
     "load_dataset",
     "models",
@@ -31,4 +33,5 @@ __all__ = [
     "simulate",
     "validate_connectome",
     "viz",
+    "widgets",
 ]

@@ -205,6 +205,12 @@ class Network:
         model, conn = spec.pop("model"), spec.pop("conn")
         return Network(model, conn, **spec)
 
+    def explore(self, **kwargs: Any) -> Any:
+        """Interactive sliders and live plots of this network; see :func:`wbxr.widgets.explore`."""
+        from .widgets import explore
+
+        return explore(self, **kwargs)
+
     def __repr__(self) -> str:
         speed = "no delays" if self._speed is None else f"speed={self._speed:g} mm/ms"
         return (
@@ -240,21 +246,27 @@ class Network:
         return None if edges is None else int(edges.delay.min())
 
     def discretize(
-        self, dt: float, method: str, block: int, dtype: Any = jnp.float32
+        self,
+        dt: float,
+        method: str,
+        block: int,
+        dtype: Any = jnp.float32,
+        max_delay: int | None = None,
     ) -> tuple[StepPlan, StepParams]:
         """The static plan and traced parameters (one member) for steps of ``dt`` ms.
 
         ``block`` steps share one gather of delayed inputs; it must not exceed
-        :meth:`min_delay` (+ 1 for Euler).  Combine the parameters of several members (other
-        ``k`` or model parameters, same connectome and delays) with :func:`stack_members`.
+        :meth:`min_delay` (+ 1 for Euler).  ``max_delay`` (steps) sizes the history for a
+        longer delay than this network's own, so that networks with other speeds share
+        one compiled program.  Combine the parameters of several members (other ``k`` or
+        model parameters, same connectome and delays) with :func:`stack_members`.
         """
         edges, instantaneous = self._coupling_parts(dt)
         window = block + 1 if integrators.READS_STEP_END[method] else block
         layout = None
         if edges is not None:
-            layout = HistoryLayout.for_delays(
-                self.n_regions, int(edges.delay.max()), block=block, window=window
-            )
+            longest = max(int(edges.delay.max()), max_delay or 0)
+            layout = HistoryLayout.for_delays(self.n_regions, longest, block=block, window=window)
             edges = DelayedEdges(
                 jnp.asarray(edges.source), jnp.asarray(edges.delay), jnp.asarray(edges.weight, dtype)
             )

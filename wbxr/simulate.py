@@ -226,6 +226,83 @@ def simulate(
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a wbxr.Network, got {net!r}")
+    spec = prepare_run(net, duration, dt, transient, sample_every, monitors, method, initial_state)
+    check_seed(seed, "seed")
+    schedule, block = plan_schedule(
+        spec.n_samples, spec.steps_per_sample, spec.max_block(net.min_delay(spec.dt)),
+        spec.n_transient_samples,
+    )
+    plan, params = net.discretize(spec.dt, method, block, spec.dtype)
+    recorded, first_bad_step = run_members(
+        stack_members([params]),
+        jnp.asarray([seed], jnp.uint32),
+        jnp.asarray(spec.initial_values, spec.dtype),
+        jnp.asarray(spec.given_initial),
+        plan=plan,
+        schedule=schedule,
+        monitor_indices=spec.monitor_indices,
+    )
+    first_bad_step = int(first_bad_step[0])
+    if first_bad_step >= 0:
+        when = first_bad_step * spec.dt
+        raise NonFiniteStateError(
+            f"the simulation blew up: the state was first NaN/Inf at t = {when:g} ms "
+            f"(checked every {schedule.steps_per_group * spec.dt:g} ms); reduce dt, the "
+            f"coupling k or the noise, or check the model parameters",
+            when,
+        )
+    recorded = np.asarray(recorded[..., 0])
+    data_vars = {
+        name: xr.Variable(("time", "region"), recorded[:, column, :], attrs=variable_attrs(net.model, name))
+        for column, name in enumerate(spec.monitors)
+    }
+    coords = {"time": time_coordinate(spec), "region": region_coordinate(net)}
+    return xr.Dataset(data_vars, coords=coords, attrs=provenance(net, spec, seed=int(seed)))
+
+
+@dataclasses.dataclass(frozen=True)
+class RunSpec:
+    """A checked description of a run (shared by :func:`simulate` and ``ensemble``)."""
+
+    dt: float  #: ms
+    duration: float  #: ms
+    transient: float  #: ms
+    sample_every: float  #: ms
+    steps_per_sample: int
+    n_samples: int
+    n_transient_samples: int
+    method: str
+    monitors: tuple[str, ...]
+    monitor_indices: tuple[int, ...]
+    initial_values: np.ndarray
+    given_initial: np.ndarray
+    dtype: Any
+
+    def max_block(self, min_delay: int | None) -> int:
+        """The most steps that can share one gather of delayed inputs."""
+        if min_delay is None:
+            return MAX_BLOCK
+        return min_delay + (0 if integrators.READS_STEP_END[self.method] else 1)
+
+
+def check_seed(seed: Any, name: str) -> int:
+    """A seed must be a non-negative integer below 2**32."""
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise TypeError(f"{name} must be a non-negative integer below 2**32, got {seed!r}")
+    return int(seed)
+
+
+def prepare_run(
+    net: Network,
+    duration: Any,
+    dt: Any,
+    transient: Any,
+    sample_every: Any,
+    monitors: Sequence[str] | str | None,
+    method: str,
+    initial_state: Mapping[str, Any] | None,
+) -> RunSpec:
+    """Check the arguments of a run and work out its step counts (before any compilation)."""
     dt_ms = time_ms(dt, "dt")
     if dt_ms <= 0:
         raise ValueError(f"dt must be > 0, got {dt_ms} ms")
@@ -246,8 +323,6 @@ def simulate(
         raise ValueError(
             f"duration={duration_ms:g} ms must be a whole multiple of sample_every={sample_ms:g} ms"
         )
-    n_samples = n_steps // steps_per_sample
-    n_transient_samples = math.floor(transient_ms / sample_ms + 1e-9)
     if method not in integrators.METHODS:
         raise ValueError(f"method={method!r} is not one of {list(integrators.METHODS)}")
     variables = net.model.state_variables
@@ -261,52 +336,21 @@ def simulate(
                 f"monitors contains {name!r}, which is not a state variable of "
                 f"{type(net.model).__name__}; expected some of {list(variables)}"
             )
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
     initial_values, given_initial = _initial_values(net, initial_state)
-
-    min_delay = net.min_delay(dt_ms)
-    if min_delay is None:
-        max_block = MAX_BLOCK
-    else:
-        max_block = min_delay + (0 if integrators.READS_STEP_END[method] else 1)
-    schedule, block = plan_schedule(n_samples, steps_per_sample, max_block, n_transient_samples)
-    dtype = jax.dtypes.canonicalize_dtype(jnp.float64)
-    plan, params = net.discretize(dt_ms, method, block, dtype)
-    monitor_indices = tuple(variables.index(name) for name in monitors)
-
-    recorded, first_bad_step = run_members(
-        stack_members([params]),
-        jnp.asarray([seed], jnp.uint32),
-        jnp.asarray(initial_values, dtype),
-        jnp.asarray(given_initial),
-        plan=plan,
-        schedule=schedule,
-        monitor_indices=monitor_indices,
-    )
-    first_bad_step = int(first_bad_step[0])
-    if first_bad_step >= 0:
-        when = first_bad_step * dt_ms
-        raise NonFiniteStateError(
-            f"the simulation blew up: the state was first NaN/Inf at t = {when:g} ms "
-            f"(checked every {schedule.steps_per_group * dt_ms:g} ms); reduce dt, the "
-            f"coupling k or the noise, or check the model parameters",
-            when,
-        )
-    return _to_dataset(
-        np.asarray(recorded[..., 0]),
-        net,
-        monitors,
-        schedule,
-        attrs={
-            "dt": dt_ms,
-            "duration": duration_ms,
-            "transient": transient_ms,
-            "sample_every": sample_ms,
-            "seed": int(seed),
-            "method": method,
-            "precision": str(np.dtype(dtype)),
-        },
+    return RunSpec(
+        dt=dt_ms,
+        duration=duration_ms,
+        transient=transient_ms,
+        sample_every=sample_ms,
+        steps_per_sample=steps_per_sample,
+        n_samples=n_steps // steps_per_sample,
+        n_transient_samples=math.floor(transient_ms / sample_ms + 1e-9),
+        method=method,
+        monitors=tuple(monitors),
+        monitor_indices=tuple(variables.index(name) for name in monitors),
+        initial_values=initial_values,
+        given_initial=given_initial,
+        dtype=jax.dtypes.canonicalize_dtype(jnp.float64),
     )
 
 
@@ -434,31 +478,33 @@ def run_members(
     return out[pad:], first_bad
 
 
-def _to_dataset(
-    recorded: np.ndarray,
-    net: Network,
-    monitors: Sequence[str],
-    schedule: Schedule,
-    attrs: dict[str, Any],
-) -> xr.Dataset:
+def time_coordinate(spec: RunSpec) -> xr.Variable:
+    """The recorded sample times in ms: multiples of ``sample_every`` after the transient."""
+    sample_numbers = np.arange(spec.n_transient_samples + 1, spec.n_samples + 1)
+    time = np.round(sample_numbers * spec.sample_every, 9)
+    return xr.Variable("time", time, {"units": "ms", "long_name": "time", "standard_name": "time"})
+
+
+def region_coordinate(net: Network) -> xr.Variable:
+    """The region labels."""
+    return xr.Variable("region", np.asarray(net.labels, dtype=str), {"long_name": "brain region"})
+
+
+def variable_attrs(model: Any, name: str) -> dict[str, str]:
+    """CF ``units`` and ``long_name`` of a state variable."""
+    return {
+        "units": model.variable_units.get(name, "1"),
+        "long_name": model.variable_long_names.get(name, name),
+    }
+
+
+def provenance(net: Network, spec: RunSpec, **extra: Any) -> dict[str, Any]:
+    """netCDF-safe attributes recording how a run was made."""
     from . import __version__
 
-    sample_ms = attrs["sample_every"]
-    sample_numbers = np.arange(schedule.n_transient_samples + 1, schedule.n_samples + 1)
-    time = np.round(sample_numbers * sample_ms, 9)
     model = net.model
-    data_vars = {}
-    for column, name in enumerate(monitors):
-        data_vars[name] = xr.Variable(
-            ("time", "region"),
-            recorded[:, column, :],
-            attrs={
-                "units": model.variable_units.get(name, "1"),
-                "long_name": model.variable_long_names.get(name, name),
-            },
-        )
     description = model.describe()
-    dataset_attrs = {
+    attrs = {
         "title": f"wbxr simulation of a {type(model).__name__} network",
         "model": type(model).__name__,
         "model_parameters": json.dumps(description["parameters"], sort_keys=True),
@@ -467,7 +513,13 @@ def _to_dataset(
         "coupled_var": net.coupled_var,
         "k": net.k,
         "delays": "none" if net.speed is None or net.distances is None else "distance / speed",
-        **attrs,
+        "dt": spec.dt,
+        "duration": spec.duration,
+        "transient": spec.transient,
+        "sample_every": spec.sample_every,
+        **extra,
+        "method": spec.method,
+        "precision": str(np.dtype(spec.dtype)),
         "connectome": str(net.connectome.attrs.get("name", "")),
         "n_regions": net.n_regions,
         "attribute_units": json.dumps(
@@ -477,9 +529,5 @@ def _to_dataset(
         "jax_version": jax.__version__,
     }
     if net.speed is not None:
-        dataset_attrs["speed"] = net.speed
-    coords = {
-        "time": ("time", time, {"units": "ms", "long_name": "time", "standard_name": "time"}),
-        "region": ("region", np.asarray(net.labels, dtype=str), {"long_name": "brain region"}),
-    }
-    return xr.Dataset(data_vars, coords=coords, attrs=dataset_attrs)
+        attrs["speed"] = net.speed
+    return attrs
