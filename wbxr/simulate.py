@@ -6,8 +6,8 @@ the states at the positive multiples of ``sample_every`` up to ``duration``, exc
 samples at 50.1, 50.2, ..., 300 ms.  The transient is simulated but never stored.
 
 The compiled program is one :func:`jax.lax.scan` over *chunks* of samples (the standard
-normals of a chunk are drawn in one go, each step's from its own key
-``fold_in(noise_key, step)``), an inner scan over the samples of the chunk and, inside,
+normals of a chunk are drawn in one go, each step's from the counter-based generator of
+:mod:`wbxr.random` keyed by the member and counted by the step), an inner scan over the samples of the chunk and, inside,
 *blocks* of integration steps that share one gather of delayed inputs (see
 :mod:`wbxr.delays`).  The recorded samples are written into a preallocated output array, so
 the memory held is that of the result.  All numbers that can change between runs (seed,
@@ -37,6 +37,7 @@ from . import integrators
 from ._units import time_ms
 from .network import Network, NetworkState, StepParams, StepPlan, advance_block, stack_members
 from .delays import initial_history
+from .random import normals_for_steps
 
 __all__ = ["simulate", "run_members", "NonFiniteStateError"]
 
@@ -424,8 +425,21 @@ def run_members(
     steps_per_group = schedule.steps_per_group
     steps_per_chunk = steps_per_group * schedule.groups_per_chunk
 
-    def run_group(group_carry, normals):
+    noise_key_words = jax.random.key_data(noise_keys)
+
+    def run_group(group_carry, _):
         net_state, first_bad = group_carry
+        normals = None
+        if processes:  # step n's normals depend only on the member's key and n
+            normals = normals_for_steps(
+                noise_key_words,
+                net_state.step.astype(jnp.uint32),
+                steps_per_group,
+                (len(processes), n_regions),
+                dtype,
+            )
+            # draw them in one pass; unfused, XLA recomputes them in every consumer
+            normals = jax.lax.optimization_barrier(normals)
         if schedule.blocks_per_group == 1:
             net_state, states = advance_block(plan, params, net_state, normals)
             sampled = states[schedule.steps_per_sample - 1 :: schedule.steps_per_sample]
@@ -444,23 +458,10 @@ def run_members(
         first_bad = jnp.where((first_bad < 0) & bad, net_state.step, first_bad)
         return (net_state, first_bad), jnp.stack([sampled[:, i] for i in monitor_indices], axis=1)
 
-    def draw_chunk(noise_key: jax.Array, first_step: jax.Array) -> jax.Array:
-        """Standard normals of the chunk's steps; step n's come from fold_in(key, n)."""
-        steps = first_step + jnp.arange(steps_per_chunk)
-        draw = lambda step: jax.random.normal(  # noqa: E731
-            jax.random.fold_in(noise_key, step), (len(processes), n_regions), dtype
-        )
-        return jax.vmap(draw)(steps)
-
     def run_chunk(chunk_carry, chunk_index):
         net_state, first_bad, out = chunk_carry
-        normals = None
-        if processes:
-            first_step = chunk_index * steps_per_chunk
-            normals = members_last(jax.vmap(draw_chunk, in_axes=(0, None))(noise_keys, first_step))
-            normals = normals.reshape(schedule.groups_per_chunk, steps_per_group, *normals.shape[1:])
         (net_state, first_bad), sampled = jax.lax.scan(
-            run_group, (net_state, first_bad), normals, length=schedule.groups_per_chunk
+            run_group, (net_state, first_bad), None, length=schedule.groups_per_chunk
         )
         sampled = sampled.reshape(-1, len(monitor_indices), n_regions, n_members)
         # Rows before `pad` catch samples of the transient; XLA clamps negative starts to 0.
