@@ -6,6 +6,9 @@ step, and integrates with textbook Euler / Heun / RK4.  Delays are heterogeneous
 asymmetric, and both coupling rules are checked for Hopf and Wilson-Cowan.
 """
 
+import json
+
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -165,3 +168,134 @@ def test_long_delays_relative_to_run(x64):
     conn = random_connectome()
     with x64():
         compare("hopf", "diffusive", "euler", conn, speed=0.5, n_steps=60, rtol=1e-10, atol=1e-12)
+
+
+# --- nonlinear couplings, custom model, reading several variables ----------------------
+from wbxr.models import NodeModel, node_model, parameter  # noqa: E402
+
+
+@node_model
+class PhaseOscillator(NodeModel):
+    """Test-local model: d theta / dt = omega + I (a user-defined model in a few lines)."""
+
+    omega: float = parameter(0.3, unit="rad/ms", description="natural frequency")
+    state_variables = ("theta",)
+    default_coupled_var = "theta"
+    variable_units = {"theta": "rad"}
+    initial_range = {"theta": (0.0, 6.28)}
+
+    @staticmethod
+    def dfun(state, inputs, p):
+        return (p.omega + inputs[0])[None]
+
+
+@node_model
+class TwoPotentials(NodeModel):
+    """Test-local model with three variables; the coupling reads v1 - v2 and drives u."""
+
+    tau: float = parameter(5.0, unit="ms", description="time constant")
+    state_variables = ("v1", "v2", "u")
+    default_coupled_var = "u"
+    variable_units = {"v1": "mV", "v2": "mV", "u": "mV"}
+    initial_range = {"v1": (0.0, 10.0), "v2": (0.0, 2.0), "u": (0.0, 1.0)}
+
+    @staticmethod
+    def dfun(state, inputs, p):
+        v1, v2, u = state
+        return jnp.stack([(-v1 + 8.0 + 3.0 * u) / p.tau, (-v2 + 1.0) / p.tau, (-u + 40.0 * inputs[2]) / p.tau])
+
+
+def general_reference(dfun, weights, steps, pre, post, reads, coupled, initial, n_steps, method):
+    """Numpy reference for any coupling: S = sum_j W_ij pre(r_j(t - d_ij)), I = post(S, r_i)."""
+    n = weights.shape[0]
+    history = [pre(initial[list(reads)])]  # pre-synaptic signals (channels, N) at t = 0, dt, ...
+
+    def past(step):
+        return history[max(step, 0)]
+
+    def field(z, step_time):
+        current = pre(z[list(reads)])
+        summed = np.zeros_like(current)
+        for i in range(n):
+            for j in range(n):
+                d = steps[i, j]
+                if weights[i, j] == 0:
+                    continue
+                if d == 0:
+                    value = current[:, j]
+                else:
+                    lower = int(np.floor(step_time))
+                    frac = step_time - lower
+                    value = past(lower - d)[:, j]
+                    if frac:
+                        value = (1 - frac) * value + frac * past(lower + 1 - d)[:, j]
+                summed[:, i] += weights[i, j] * value
+        inputs = np.zeros_like(z)
+        inputs[coupled] = post(summed, z[list(reads)])
+        return dfun(z, inputs)
+
+    state, out = initial.copy(), []
+    for step in range(n_steps):
+        if method == "euler":
+            state = state + DT * field(state, step)
+        else:
+            k1 = field(state, step)
+            state = state + DT / 2 * (k1 + field(state + DT * k1, step + 1))
+        history.append(pre(state[list(reads)]))
+        out.append(state.copy())
+    return np.array(out)
+
+
+@pytest.mark.parametrize("method", ["euler", "heun"])
+def test_kuramoto_coupling_with_delays_matches_reference_in_float64(x64, method):
+    conn = random_connectome(seed=8)
+    k = 0.2
+    with x64():
+        model = PhaseOscillator(omega=np.linspace(0.2, 0.4, 6))
+        net = wbxr.Network(model, conn, speed=10.0, coupling="kuramoto", k=k)
+        init = {"theta": np.linspace(0.0, 5.0, 6)}
+        ds = wbxr.simulate(net, duration=30.0, dt=DT, method=method, initial_state=init)
+        expected = general_reference(
+            lambda z, i: np.linspace(0.2, 0.4, 6)[None] + i,
+            net.weights, net.delay_steps(DT),
+            pre=lambda r: np.stack([np.sin(r[0]), np.cos(r[0])]),
+            post=lambda s, r: k * (np.cos(r[0]) * s[0] - np.sin(r[0]) * s[1]),
+            reads=(0,), coupled=0, initial=np.array([init["theta"]]), n_steps=300, method=method,
+        )
+    np.testing.assert_allclose(ds.theta.values, expected[:, 0], rtol=1e-10, atol=1e-12)
+
+
+def test_sigmoidal_jansen_rit_coupling_reads_two_variables_in_float64(x64):
+    conn = random_connectome(seed=9, zero_delay_pair=True)
+    k, e0, v0, r = 0.3, 2.5e-3, 6.0, 0.56
+    with x64():
+        net = wbxr.Network(TwoPotentials(), conn, speed=10.0, coupling="sigmoidal_jansen_rit",
+                           coupled_var="u", reads=("v1", "v2"), k=k)
+        init = {"v1": np.linspace(4.0, 9.0, 6), "v2": np.linspace(0.5, 1.5, 6), "u": 0.0}
+        ds = wbxr.simulate(net, duration=30.0, dt=DT, method="heun", initial_state=init)
+
+        def two_potentials(z, inputs):
+            v1, v2, u = z
+            return np.array([(-v1 + 8.0 + 3.0 * u) / 5.0, (-v2 + 1.0) / 5.0, (-u + 40.0 * inputs[2]) / 5.0])
+
+        expected = general_reference(
+            two_potentials, net.weights, net.delay_steps(DT),
+            pre=lambda rd: (2 * e0 / (1 + np.exp(r * (v0 - (rd[0] - rd[1])))))[None],
+            post=lambda s, rd: k * s[0],
+            reads=(0, 1), coupled=2,
+            initial=np.array([init["v1"], init["v2"], np.zeros(6)]), n_steps=300, method="heun",
+        )
+    for index, var in enumerate(("v1", "v2", "u")):
+        np.testing.assert_allclose(ds[var].values, expected[:, index], rtol=1e-10, atol=1e-12)
+    assert np.abs(ds.u.values).max() > 1e-3  # the coupling did something
+
+
+def test_coupling_parameters_are_traced(compile_count):
+    conn = random_connectome()
+    base = wbxr.Network(wbxr.models.Hopf(), conn, speed=10.0, coupling=wbxr.coupling.Sigmoidal(), k=0.5)
+    wbxr.simulate(base, duration=10.0, dt=DT)
+    with compile_count() as counter:
+        other = base.replace(coupling=wbxr.coupling.Sigmoidal(cmax=3.0, sigma=0.2))
+        ds = wbxr.simulate(other, duration=10.0, dt=DT)
+    assert not [n for n in counter.names if "run_members" in n]
+    assert json.loads(ds.attrs["coupling_parameters"])["cmax"] == 3.0

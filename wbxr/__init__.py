@@ -11,7 +11,7 @@
 
 __version__ = "0.1.0"
 
-from . import analysis, models, noise, viz, widgets  # noqa: E402
+from . import analysis, coupling, models, noise, viz, widgets  # noqa: E402
 from . import accessor as _accessor  # noqa: E402,F401  (registers the .wb accessor)
 from .connectome import connectome, validate_connectome  # noqa: E402
 from .datasets import list_datasets, load_dataset  # noqa: E402
@@ -23,6 +23,7 @@ __all__ = [
     "__version__",
     "analysis",
     "connectome",
+    "coupling",
     "ensemble",
     "list_datasets",
     "load_dataset",

@@ -16,9 +16,10 @@ chosen by :mod:`wbxr.simulate`).
 
 Buffer layout
 -------------
-The history is an ``(n_regions, width, n_members)`` array: ensemble members (seeds,
-parameter values) sharing the connectome and delays are the innermost axis, so one edge's
-window of past values for every member is one contiguous slice.  The value of time step
+The history is an ``(n_regions, width, n_columns)`` array whose innermost axis holds the
+pre-synaptic signals (one per coupling channel) of every ensemble member (seeds, parameter
+values) sharing the connectome and delays, so one edge's window of past values for every
+channel and member is one contiguous slice.  The value of time step
 ``t`` (the state after ``t`` steps) of region ``j`` lives in column ``(t - 1) mod L``.  ``L`` is a multiple of
 the block length, at least ``max delay + 1``; a block starting at step ``n`` (a multiple of
 the block length) writes steps ``n+1 .. n+B`` into the contiguous columns
@@ -144,9 +145,9 @@ class HistoryLayout:
 
 
 def initial_history(values: jax.Array, layout: HistoryLayout) -> jax.Array:
-    """A buffer whose whole past equals ``values`` (shape ``(N, n_members)``)."""
-    n_members = values.shape[-1]
-    return jnp.broadcast_to(values[:, None, :], (layout.n_regions, layout.width, n_members))
+    """A buffer whose whole past equals ``values`` (shape ``(N, n_columns)``)."""
+    n_columns = values.shape[-1]
+    return jnp.broadcast_to(values[:, None, :], (layout.n_regions, layout.width, n_columns))
 
 
 def delayed_sums(

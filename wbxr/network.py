@@ -34,11 +34,13 @@ from . import integrators
 from ._units import SPEED_UNIT, SPEED_UNIT_NAME, UNITLESS_UNIT, to_scalar
 from .connectome import validate_connectome
 from .coupling import (
-    COUPLINGS,
+    Coupling,
     InstantaneousWeights,
-    coupling_input,
+    as_coupling,
+    coupling_name,
     effective_weights,
     instantaneous_weights,
+    weighted_sums,
 )
 from .delays import (
     DelayedEdges,
@@ -68,12 +70,18 @@ class Network:
         Conduction speed (a brainunit quantity such as ``10 * u.mm / u.ms``, or a number in
         mm/ms = m/s).  None (default) means no conduction delays.
     coupling
-        ``"diffusive"`` (default) or ``"additive"``; see :mod:`wbxr.coupling`.
+        ``"diffusive"`` (default), ``"additive"``, another name of
+        :data:`wbxr.coupling.COUPLINGS` (``"sigmoidal"``, ``"tanh"``, ``"kuramoto"``,
+        ``"sigmoidal_jansen_rit"``) or a :class:`wbxr.coupling.Coupling` instance with its
+        parameters; see :mod:`wbxr.coupling`.
     coupled_var
         The state variable that is read from other regions and receives the input;
         defaults to the model's ``default_coupled_var``.
     k
         Global coupling strength (dimensionless).
+    reads
+        The state variables the coupling reads from the sources (default: the coupled
+        variable); e.g. ``("y1", "y2")`` for Jansen-Rit's ``"sigmoidal_jansen_rit"``.
 
     Examples
     --------
@@ -94,9 +102,10 @@ class Network:
         conn: xr.Dataset,
         *,
         speed: Any = None,
-        coupling: str = "diffusive",
+        coupling: str | Coupling = "diffusive",
         coupled_var: str | None = None,
         k: Any,
+        reads: tuple[str, ...] | None = None,
     ) -> None:
         if not isinstance(model, NodeModel):
             raise TypeError(
@@ -108,14 +117,25 @@ class Network:
             speed = to_scalar(speed, SPEED_UNIT, "speed", SPEED_UNIT_NAME)
             if speed <= 0:
                 raise ValueError(f"speed must be > 0 (mm/ms), got {speed}")
-        if coupling not in COUPLINGS:
-            raise ValueError(f"coupling={coupling!r} is not one of {list(COUPLINGS)}")
+        coupling = as_coupling(coupling)
         if coupled_var is None:
             coupled_var = model.default_coupled_var
         if coupled_var not in model.state_variables:
             raise ValueError(
                 f"coupled_var={coupled_var!r} is not a state variable of "
                 f"{type(model).__name__}; expected one of {list(model.state_variables)}"
+            )
+        reads = (coupled_var,) if reads is None else tuple(reads)
+        for var in reads:
+            if var not in model.state_variables:
+                raise ValueError(
+                    f"reads contains {var!r}, which is not a state variable of "
+                    f"{type(model).__name__}; expected some of {list(model.state_variables)}"
+                )
+        if coupling.n_reads is not None and len(reads) != coupling.n_reads:
+            raise ValueError(
+                f"{type(coupling).__name__} coupling reads {coupling.n_reads} variable(s), "
+                f"got reads={reads}"
             )
         k = to_scalar(k, UNITLESS_UNIT, "k", "1")
         _check_region_sizes(model, n_regions)
@@ -125,6 +145,7 @@ class Network:
         self._coupling = coupling
         self._coupled_var = coupled_var
         self._k = k
+        self._reads = reads
         self._coupling_parts_by_dt: dict[float, tuple[DelayedEdges | None, InstantaneousWeights]] = {}
 
     # -- the specification ------------------------------------------------------------
@@ -145,8 +166,18 @@ class Network:
 
     @property
     def coupling(self) -> str:
-        """The coupling rule, ``"diffusive"`` or ``"additive"``."""
+        """The coupling's name (e.g. ``"diffusive"``); see :attr:`coupling_function`."""
+        return coupling_name(self._coupling)
+
+    @property
+    def coupling_function(self) -> Coupling:
+        """The coupling function with its parameters."""
         return self._coupling
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The state variables the coupling reads from the sources."""
+        return self._reads
 
     @property
     def coupled_var(self) -> str:
@@ -197,10 +228,13 @@ class Network:
             "coupling": self._coupling,
             "coupled_var": self._coupled_var,
             "k": self._k,
+            "reads": self._reads,
         }
         unknown = set(changes) - set(spec)
         if unknown:
             raise TypeError(f"Network.replace() got unknown fields {sorted(unknown)}; expected some of {sorted(spec)}")
+        if "coupled_var" in changes and "reads" not in changes and self._reads == (self._coupled_var,):
+            spec["reads"] = None  # the default reads follow the coupled variable
         spec.update(changes)
         model, conn = spec.pop("model"), spec.pop("conn")
         return Network(model, conn, **spec)
@@ -215,7 +249,7 @@ class Network:
         speed = "no delays" if self._speed is None else f"speed={self._speed:g} mm/ms"
         return (
             f"Network({self._model!r}, {self.n_regions} regions, {speed}, "
-            f"coupling={self._coupling!r}, coupled_var={self._coupled_var!r}, k={self._k:g})"
+            f"coupling={self.coupling!r}, coupled_var={self._coupled_var!r}, k={self._k:g})"
         )
 
     # -- discretisation -----------------------------------------------------------------
@@ -273,6 +307,7 @@ class Network:
         plan = StepPlan(
             n_regions=self.n_regions,
             coupled_index=self._model.state_variables.index(self._coupled_var),
+            read_indices=tuple(self._model.state_variables.index(v) for v in self._reads),
             method=method,
             dt=float(dt),
             block=block,
@@ -284,9 +319,11 @@ class Network:
         )
         instantaneous = InstantaneousWeights(
             None if instantaneous.zero_delay is None else jnp.asarray(instantaneous.zero_delay, dtype),
-            jnp.asarray(instantaneous.local, dtype),
+            jnp.asarray(instantaneous.self_weight, dtype),
+            jnp.asarray(instantaneous.row_sum, dtype),
         )
-        params = StepParams(model, jnp.asarray(self._k, dtype), edges, instantaneous)
+        coupling = jax.tree_util.tree_map(lambda v: jnp.asarray(v, dtype), self._coupling)
+        params = StepParams(model, jnp.asarray(self._k, dtype), edges, instantaneous, coupling)
         return plan, params
 
 
@@ -308,6 +345,7 @@ class StepPlan:
 
     n_regions: int
     coupled_index: int
+    read_indices: tuple[int, ...]
     method: str
     dt: float
     block: int
@@ -326,6 +364,7 @@ class StepParams(NamedTuple):
     k: jax.Array  #: global coupling strength
     edges: DelayedEdges | None  #: delayed edges (ELL), shared by all members
     instantaneous: InstantaneousWeights  #: zero-delay and local coupling terms, shared
+    coupling: Coupling  #: the coupling function with its (shared) parameters
 
 
 def stack_members(members: Sequence[StepParams]) -> StepParams:
@@ -348,7 +387,7 @@ def stack_members(members: Sequence[StepParams]) -> StepParams:
     stack = lambda *leaves: jnp.stack(leaves, axis=-1)  # noqa: E731
     model = jax.tree_util.tree_map(stack, *[m.model for m in members])
     k = jnp.stack([m.k for m in members])
-    return StepParams(model, k, first.edges, first.instantaneous)
+    return StepParams(model, k, first.edges, first.instantaneous, first.coupling)
 
 
 class NetworkState(NamedTuple):
@@ -356,8 +395,14 @@ class NetworkState(NamedTuple):
 
     state: jax.Array  #: (n_variables, N, n_members) node states
     input_noise: dict[str, jax.Array]  #: current value of each input-noise process, (N, n_members)
-    history: jax.Array | None  #: ring buffer of the coupled variable, see wbxr.delays
+    history: jax.Array | None  #: ring buffer of the pre-synaptic signals, see wbxr.delays
     step: jax.Array  #: number of steps taken (int32)
+
+
+def history_values(coupling: Coupling, source: jax.Array) -> jax.Array:
+    """What the history stores for the read variables ``(R, N, M)``: ``(N, channels * M)``."""
+    pre = coupling.pre(source)
+    return jnp.moveaxis(pre, 0, 1).reshape(pre.shape[1], -1)
 
 
 def _between(start: jax.Array, end: jax.Array | None, theta: float) -> jax.Array:
@@ -397,9 +442,16 @@ def advance_block(
     coupled = plan.coupled_index
     variables = model_type.state_variables
     processes = list(model.noise.items())
-    sums = None
+    coupling = params.coupling
+    n_members = carry.state.shape[-1]
+
+    def read(z):
+        return jnp.stack([z[index] for index in plan.read_indices])
+
+    sums = None  # (window, channels, N, M)
     if plan.layout is not None:
-        sums = delayed_sums(carry.history, params.edges, carry.step, plan.layout)
+        flat = delayed_sums(carry.history, params.edges, carry.step, plan.layout)
+        sums = jnp.moveaxis(flat.reshape(*flat.shape[:2], -1, n_members), 2, 1)
 
     state = carry.state
     input_noise = dict(carry.input_noise)
@@ -422,7 +474,9 @@ def advance_block(
         def field(z, theta, s=s, start_noise=input_noise, end_noise=next_input_noise):
             delayed = None if sums is None else _between(sums[s], sums[s + 1] if theta else None, theta)
             inputs = [jnp.zeros_like(z[0]) for _ in variables]
-            inputs[coupled] = coupling_input(delayed, z[coupled], params.instantaneous, params.k)
+            source = read(z)
+            summed = weighted_sums(delayed, coupling.pre(source), params.instantaneous)
+            inputs[coupled] = coupling.post(summed, source, params.k, params.instantaneous.row_sum)
             for var, value in start_noise.items():
                 index = variables.index(var)
                 inputs[index] = inputs[index] + _between(value, end_noise[var], theta)
@@ -434,7 +488,7 @@ def advance_block(
 
     history = carry.history
     if plan.layout is not None:
-        block_values = jnp.stack([st[coupled] for st in states], axis=1)  # (N, block, M)
+        block_values = jnp.stack([history_values(coupling, read(st)) for st in states], axis=1)
         history = record_block(history, block_values, carry.step, plan.layout)
     new_carry = NetworkState(state, input_noise, history, carry.step + plan.block)
     return new_carry, jnp.stack(states)

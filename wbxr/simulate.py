@@ -35,7 +35,15 @@ import xarray as xr
 
 from . import integrators
 from ._units import time_ms
-from .network import Network, NetworkState, StepParams, StepPlan, advance_block, stack_members
+from .network import (
+    Network,
+    NetworkState,
+    StepParams,
+    StepPlan,
+    advance_block,
+    history_values,
+    stack_members,
+)
 from .delays import initial_history
 from .random import normals_for_steps
 
@@ -418,7 +426,8 @@ def run_members(
     }
     history = None
     if plan.layout is not None:
-        history = initial_history(state[plan.coupled_index], plan.layout)
+        source = jnp.stack([state[index] for index in plan.read_indices])
+        history = initial_history(history_values(params.coupling, source), plan.layout)
     carry = NetworkState(state, input_noise, history, jnp.zeros((), jnp.int32))
 
     samples_per_group = schedule.samples_per_group
@@ -511,7 +520,9 @@ def provenance(net: Network, spec: RunSpec, **extra: Any) -> dict[str, Any]:
         "model_parameters": json.dumps(description["parameters"], sort_keys=True),
         "noise": json.dumps(description["noise"], sort_keys=True),
         "coupling": net.coupling,
+        "coupling_parameters": json.dumps(net.coupling_function.describe(), sort_keys=True),
         "coupled_var": net.coupled_var,
+        "reads": ",".join(net.reads),
         "k": net.k,
         "delays": "none" if net.speed is None or net.distances is None else "distance / speed",
         "dt": spec.dt,
