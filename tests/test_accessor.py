@@ -165,3 +165,126 @@ def test_reloading_the_module_does_not_warn():
         reloaded = importlib.reload(wbxr.accessor)
     assert xr.Dataset.wb is reloaded.WbDatasetAccessor
     assert xr.DataArray.wb is reloaded.WbDataArrayAccessor
+
+
+# --- analyses and plots added with the observation models ------------------------------------
+
+from wbxr import analysis  # noqa: E402
+from wbxr.viz import plot_bold, plot_fcd, plot_psd  # noqa: E402
+
+
+@pytest.fixture
+def rhythms():
+    """Two seeds of four noisy 10 Hz rhythms, 3 s at 1 kHz, variables rE (coupled) and rI."""
+    rng = np.random.default_rng(1)
+    t = np.arange(3000.0)
+    phases = rng.uniform(0, 2 * np.pi, (2, 1, 4))
+    r_e = 0.4 + 0.2 * np.sin(2 * np.pi * 10 * t[None, :, None] / 1000 + phases) + 0.05 * rng.standard_normal((2, 3000, 4))
+    dims = ("seed", "time", "region")
+    return xr.Dataset(
+        {
+            "rE": (dims, r_e, {"units": "1", "long_name": "excitatory rate"}),
+            "rI": (dims, 0.5 * r_e[:, ::-1], {"units": "1", "long_name": "inhibitory rate"}),
+        },
+        coords={
+            "seed": [0, 1],
+            "time": ("time", t, {"units": "ms", "long_name": "time"}),
+            "region": ["A", "B", "C", "D"],
+        },
+        attrs={"coupled_var": "rE"},
+    )
+
+
+# (method, positional args, keyword args); the function of the same name in wbxr.analysis
+DATASET_ANALYSES = [
+    ("fc", (), {"band": (5.0, 20.0)}),
+    ("fc", ("rI",), {"band": (5.0, 20.0)}),
+    ("bandpass", (5.0, 20.0), {"order": 2}),
+    ("bandpass", (5.0, 20.0), {"var": "rI"}),
+    ("global_signal", (), {}),
+    ("windowed_fc", (500.0, 250.0), {}),
+    ("fcd", (500.0, 250.0), {}),
+    ("fcd", (500.0, 250.0), {"var": "rI"}),
+    ("psd", (), {"nperseg": 500}),
+    ("dominant_frequency", (), {"nperseg": 500}),
+    ("kuramoto_order", (), {"band": (8.0, 12.0)}),
+    ("metastability", (), {}),
+    ("phase_locking_value", (), {"var": "rI"}),
+    ("bold", (), {"tr": 500.0}),
+    ("bold", (), {"tr": 250.0, "model": "balloon_classic", "params": {"tau": 1.5}}),
+    ("balloon_windkessel", (), {}),
+    ("hrf_convolve", ("gamma",), {"tr": 500.0}),
+    ("hrf_convolve", (), {"tr": 500.0, "var": "rI", "length": 10_000.0}),
+]
+
+
+@pytest.mark.parametrize(("method", "args", "kwargs"), DATASET_ANALYSES)
+def test_dataset_analysis_methods_match_functions(rhythms, method, args, kwargs):
+    expected = getattr(analysis, method)(rhythms, *args, **kwargs)
+    xr.testing.assert_identical(getattr(rhythms.wb, method)(*args, **kwargs), expected)
+
+
+def test_dataset_methods_use_the_selection_rule(rhythms):
+    # rE is the coupled variable; var="rI" really picks the other one
+    assert not np.allclose(rhythms.wb.fcd(500.0, 250.0).values, rhythms.wb.fcd(500.0, 250.0, var="rI").values)
+    xr.testing.assert_identical(rhythms.wb.bold(tr=500.0), analysis.bold(rhythms["rE"], tr=500.0))
+
+
+DATAARRAY_ANALYSES = [
+    ("fc", (), {"band": (5.0, 20.0)}),
+    ("bandpass", (5.0, None), {}),
+    ("global_signal", (), {}),
+    ("windowed_fc", (500.0, 250.0), {}),
+    ("fcd", (500.0, 250.0), {}),
+    ("psd", (), {"nperseg": 300}),
+    ("dominant_frequency", (), {}),
+    ("kuramoto_order", (), {}),
+    ("metastability", (), {"band": (8.0, 12.0)}),
+    ("phase_locking_value", (), {}),
+    ("bold", (), {"tr": 720.0}),
+    ("balloon_windkessel", (), {"model": "balloon_classic"}),
+    ("hrf_convolve", ("volterra",), {"tr": 500.0}),
+]
+
+
+@pytest.mark.parametrize(("method", "args", "kwargs"), DATAARRAY_ANALYSES)
+def test_dataarray_analysis_methods_match_functions(rhythms, method, args, kwargs):
+    x = rhythms["rI"]
+    expected = getattr(analysis, method)(x, *args, **kwargs)
+    xr.testing.assert_identical(getattr(x.wb, method)(*args, **kwargs), expected)
+
+
+def test_dataarray_methods_on_results_match_functions(rhythms):
+    matrix = rhythms.wb.fcd(500.0, 250.0)
+    xr.testing.assert_identical(matrix.wb.fcd_values(offset=2), analysis.fcd_values(matrix, offset=2))
+    other = rhythms.isel(seed=0).wb.fcd(400.0, 200.0)
+    xr.testing.assert_identical(matrix.wb.fcd_ks(other), analysis.fcd_ks(matrix, other))
+    fc_all, fc_first = rhythms.wb.fc(), rhythms.isel(seed=0).wb.fc("rI")
+    xr.testing.assert_identical(fc_all.wb.fc_similarity(fc_first), analysis.fc_similarity(fc_all, fc_first))
+    assert fc_all.wb.fc_similarity(fc_first).dims == ("seed",)
+    spectrum = rhythms["rE"].wb.psd(nperseg=1000)
+    xr.testing.assert_identical(spectrum.wb.dominant_frequency(), analysis.dominant_frequency(spectrum))
+    r = rhythms.wb.kuramoto_order()
+    xr.testing.assert_identical(r.wb.metastability(), analysis.metastability(r))
+
+
+def test_plot_fcd_psd_bold_match_functions(rhythms):
+    member = rhythms.isel(seed=0)
+    ax_accessor = member.wb.plot.fcd(window=500.0, step=250.0)
+    ax_function = plot_fcd(member, window=500.0, step=250.0)
+    np.testing.assert_array_equal(ax_accessor.images[0].get_array(), ax_function.images[0].get_array())
+    matrix = member.wb.fcd(500.0, 250.0)
+    np.testing.assert_array_equal(matrix.wb.plot.fcd().images[0].get_array(), matrix.values)
+    assert_same_lines(member.wb.plot.psd(nperseg=500), plot_psd(member, nperseg=500))
+    assert_same_lines(member["rI"].wb.plot.psd(), plot_psd(member["rI"]))
+    assert_same_lines(member.wb.plot.bold(tr=500.0), plot_bold(member, tr=500.0))
+    y = member.wb.bold(tr=500.0)
+    assert_same_lines(y.wb.plot.bold(), plot_bold(y))
+
+
+def test_plot_call_dispatches_fcd_and_psd(rhythms):
+    member = rhythms.isel(seed=0)
+    matrix = member.wb.fcd(500.0, 250.0)
+    np.testing.assert_array_equal(matrix.wb.plot().images[0].get_array(), matrix.values)
+    spectrum = member.wb.psd(nperseg=500)
+    assert_same_lines(spectrum.wb.plot(), plot_psd(spectrum))

@@ -239,3 +239,97 @@ def test_plot_dispatches_on_the_kind_of_object(simulation, connectome):
         plot(xr.DataArray(np.zeros(3), dims="region"))
     with pytest.raises(TypeError, match="ndarray"):
         plot(np.zeros((3, 3)))
+
+
+# --- FCD, power spectra and BOLD ---------------------------------------------------------------
+
+from wbxr.analysis import bold, fcd, psd  # noqa: E402
+from wbxr.viz import plot_bold, plot_fcd, plot_psd  # noqa: E402
+
+
+@pytest.fixture
+def rhythm():
+    """Three regions, 4 s at 1 kHz: 10 Hz, 20 Hz and noise."""
+    rng = np.random.default_rng(5)
+    t = np.arange(4000.0)
+    values = np.stack(
+        [np.sin(2 * np.pi * 10 * t / 1000), 0.5 * np.sin(2 * np.pi * 20 * t / 1000), rng.standard_normal(t.size)],
+        axis=1,
+    )
+    return xr.DataArray(
+        0.3 + 0.1 * values,
+        dims=("time", "region"),
+        coords={"time": ("time", t, {"units": "ms", "long_name": "time"}), "region": REGIONS},
+        name="rE",
+        attrs={"units": "1", "long_name": "excitatory rate"},
+    )
+
+
+def test_plot_fcd_draws_the_matrix_on_a_time_grid(rhythm):
+    matrix = fcd(rhythm, 500.0, 250.0)
+    ax = plot_fcd(matrix)
+    image = ax.images[0]
+    np.testing.assert_array_equal(image.get_array(), matrix.values)
+    centres = matrix.window_i.values
+    # pixel edges half a step around the first and last window centre; time runs downwards
+    assert image.get_extent() == pytest.approx([centres[0] - 125, centres[-1] + 125, centres[-1] + 125, centres[0] - 125])
+    assert ax.get_xlabel() == ax.get_ylabel() == "window centre time [ms]"
+    assert image.colorbar.ax.get_ylabel() == "FCD (Pearson r)"
+    assert image.get_clim()[1] == 1.0
+    # from a time series, with window and step
+    from_series = plot_fcd(rhythm, window=500.0, step=250.0)
+    np.testing.assert_array_equal(from_series.images[0].get_array(), matrix.values)
+
+
+def test_plot_fcd_errors(rhythm):
+    with pytest.raises(ValueError, match="window and step are needed"):
+        plot_fcd(rhythm)
+    ensemble = fcd(xr.concat([rhythm, rhythm], dim="seed"), 500.0, 250.0)
+    with pytest.raises(ValueError, match=r"isel\(seed=0\)"):
+        plot_fcd(ensemble)
+    with pytest.raises(ValueError, match=r"isel\(seed=0\)"):
+        plot_fcd(xr.concat([rhythm, rhythm], dim="seed"), window=500.0, step=250.0)
+
+
+def test_plot_psd_one_line_per_region(rhythm):
+    spectrum = psd(rhythm, nperseg=1000)
+    ax = plot_psd(spectrum, fmax=60.0)
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == REGIONS
+    shown = spectrum.sel(frequency=slice(0, 60))
+    np.testing.assert_allclose(lines[1].get_xdata(), shown.frequency.values)
+    np.testing.assert_allclose(lines[1].get_ydata(), shown.sel(region="rh_V1").values)
+    assert lines[1].get_xdata()[-1] == 60.0
+    assert ax.get_yscale() == "log"
+    assert ax.get_xlim() == (0.0, 60.0)
+    assert ax.get_xlabel() == "frequency [Hz]"
+    assert ax.get_ylabel() == "power spectral density of excitatory rate [1/Hz]"
+    # the 10 and 20 Hz rhythms peak where they should
+    assert lines[0].get_xdata()[np.argmax(lines[0].get_ydata())] == 10.0
+    assert lines[1].get_xdata()[np.argmax(lines[1].get_ydata())] == 20.0
+    # a time series is turned into a spectrum first
+    from_series = plot_psd(rhythm, nperseg=1000, log=False)
+    np.testing.assert_allclose(from_series.get_lines()[2].get_ydata(), spectrum.values[:, 2])
+    assert from_series.get_yscale() == "linear"
+
+
+def test_plot_bold_in_seconds(rhythm):
+    y = bold(rhythm, tr=500.0)
+    ax = plot_bold(y)
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == REGIONS
+    np.testing.assert_allclose(lines[0].get_xdata(), y.time.values / 1000.0)
+    np.testing.assert_allclose(lines[0].get_ydata(), y.values[:, 0])
+    assert ax.get_xlabel() == "time [s]"
+    assert ax.get_ylabel() == "BOLD signal change"
+    assert ax.get_title() == "BOLD"
+    # neural activity is turned into BOLD first
+    computed = plot_bold(rhythm, tr=500.0).get_lines()
+    np.testing.assert_allclose(computed[2].get_ydata(), y.values[:, 2])
+    with pytest.raises(ValueError, match=r"isel\(seed=0\)"):
+        plot_bold(xr.concat([y, y], dim="seed"))
+
+
+def test_plot_dispatches_fcd_and_psd(rhythm):
+    assert len(plot(fcd(rhythm, 500.0, 250.0)).images) == 1
+    assert len(plot(psd(rhythm)).get_lines()) == 3

@@ -4,13 +4,17 @@ Importing this module registers the accessor; each method delegates to the publi
 function in :mod:`wbxr.analysis` or :mod:`wbxr.viz` that does the work::
 
     ds.wb.fc()               # wbxr.analysis.fc(ds)
+    ds.wb.fcd(window, step)  # wbxr.analysis.fcd(ds, window, step)
+    ds.wb.bold()             # wbxr.analysis.bold(ds)
     ds.wb.plot()             # wbxr.viz.plot(ds): connectome, time series or FC
     ds.wb.plot.timeseries()  # wbxr.viz.plot_timeseries(ds)
+    ds.wb.plot.psd()         # wbxr.viz.plot_psd(ds)
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -21,6 +25,8 @@ from xarray.core.extensions import AccessorRegistrationWarning
 from wbxr import analysis, viz
 
 ACCESSOR_NAME = "wb"
+
+_Band = tuple[float | None, float | None] | None
 
 
 class WbPlot:
@@ -64,6 +70,18 @@ class WbPlot:
         """Weights and distances side by side (see :func:`wbxr.viz.plot_connectome`)."""
         return viz.plot_connectome(self._obj, **kwargs)
 
+    def fcd(self, **kwargs: Any) -> Axes:
+        """FCD matrix, window time against window time (see :func:`wbxr.viz.plot_fcd`)."""
+        return viz.plot_fcd(self._obj, **kwargs)
+
+    def psd(self, **kwargs: Any) -> Axes:
+        """One power spectrum per region (see :func:`wbxr.viz.plot_psd`)."""
+        return viz.plot_psd(self._obj, **kwargs)
+
+    def bold(self, **kwargs: Any) -> Axes:
+        """BOLD signals against time in s (see :func:`wbxr.viz.plot_bold`)."""
+        return viz.plot_bold(self._obj, **kwargs)
+
 
 class _WbAccessor:
     """Shared base: holds only the wrapped xarray object."""
@@ -93,13 +111,80 @@ class WbDatasetAccessor(_WbAccessor):
     ('region_i', 'region_j')
     """
 
-    def fc(self, var: str | None = None, *, dim: str = "time") -> xr.DataArray:
+    def fc(self, var: str | None = None, *, dim: str = "time", band: _Band = None) -> xr.DataArray:
         """Functional connectivity (see :func:`wbxr.analysis.fc`)."""
-        return analysis.fc(self._obj, var, dim=dim)
+        return analysis.fc(self._obj, var, dim=dim, band=band)
 
     def select_variable(self, var: str | None = None, *, dim: str = "time") -> xr.DataArray:
         """The variable analyses and plots use (see :func:`wbxr.analysis.select_variable`)."""
         return analysis.select_variable(self._obj, var, dim=dim)
+
+    def bandpass(
+        self, low_hz: float | None, high_hz: float | None, *, order: int = 4, var: str | None = None, dim: str = "time"
+    ) -> xr.DataArray:
+        """Zero-phase Butterworth band-pass (see :func:`wbxr.analysis.bandpass`)."""
+        return analysis.bandpass(self._obj, low_hz, high_hz, order=order, var=var, dim=dim)
+
+    def global_signal(self, *, var: str | None = None, dim: str = "time") -> xr.DataArray:
+        """Mean over regions (see :func:`wbxr.analysis.global_signal`)."""
+        return analysis.global_signal(self._obj, var=var, dim=dim)
+
+    def windowed_fc(self, window: Any, step: Any, *, var: str | None = None, dim: str = "time") -> xr.DataArray:
+        """Sliding-window FC (see :func:`wbxr.analysis.windowed_fc`)."""
+        return analysis.windowed_fc(self._obj, window, step, var=var, dim=dim)
+
+    def fcd(self, window: Any, step: Any, *, var: str | None = None, dim: str = "time") -> xr.DataArray:
+        """Functional connectivity dynamics matrix (see :func:`wbxr.analysis.fcd`)."""
+        return analysis.fcd(self._obj, window, step, var=var, dim=dim)
+
+    def psd(self, *, nperseg: int | None = None, var: str | None = None, dim: str = "time") -> xr.DataArray:
+        """Welch power spectral density (see :func:`wbxr.analysis.psd`)."""
+        return analysis.psd(self._obj, nperseg=nperseg, var=var, dim=dim)
+
+    def dominant_frequency(
+        self, *, nperseg: int | None = None, var: str | None = None, dim: str = "time"
+    ) -> xr.DataArray:
+        """Frequency of the largest spectral peak (see :func:`wbxr.analysis.dominant_frequency`)."""
+        return analysis.dominant_frequency(self._obj, nperseg=nperseg, var=var, dim=dim)
+
+    def kuramoto_order(self, *, band: _Band = None, var: str | None = None, dim: str = "time") -> xr.DataArray:
+        """Kuramoto order parameter R(t) (see :func:`wbxr.analysis.kuramoto_order`)."""
+        return analysis.kuramoto_order(self._obj, band=band, var=var, dim=dim)
+
+    def metastability(self, *, band: _Band = None, var: str | None = None, dim: str = "time") -> xr.DataArray:
+        """Standard deviation of R(t) (see :func:`wbxr.analysis.metastability`)."""
+        return analysis.metastability(self._obj, band=band, var=var, dim=dim)
+
+    def phase_locking_value(self, *, band: _Band = None, var: str | None = None, dim: str = "time") -> xr.DataArray:
+        """Phase-locking value matrix (see :func:`wbxr.analysis.phase_locking_value`)."""
+        return analysis.phase_locking_value(self._obj, band=band, var=var, dim=dim)
+
+    def bold(
+        self,
+        *,
+        tr: Any = 720.0,
+        model: str = "balloon",
+        params: Mapping[str, float] | None = None,
+        var: str | None = None,
+        dim: str = "time",
+    ) -> xr.DataArray:
+        """Balloon-Windkessel BOLD signal sampled every TR (see :func:`wbxr.analysis.bold`)."""
+        return analysis.bold(self._obj, tr=tr, model=model, params=params, var=var, dim=dim)
+
+    def balloon_windkessel(
+        self,
+        *,
+        model: str = "balloon",
+        params: Mapping[str, float] | None = None,
+        var: str | None = None,
+        dim: str = "time",
+    ) -> xr.Dataset:
+        """Haemodynamic states and BOLD at every sample (see :func:`wbxr.analysis.balloon_windkessel`)."""
+        return analysis.balloon_windkessel(self._obj, model=model, params=params, var=var, dim=dim)
+
+    def hrf_convolve(self, kernel: str = "double_gamma", *, var: str | None = None, **kwargs: Any) -> xr.DataArray:
+        """BOLD by HRF convolution (see :func:`wbxr.analysis.hrf_convolve`)."""
+        return analysis.hrf_convolve(self._obj, kernel, var=var, **kwargs)
 
 
 class WbDataArrayAccessor(_WbAccessor):
@@ -119,9 +204,73 @@ class WbDataArrayAccessor(_WbAccessor):
     ['A', 'B']
     """
 
-    def fc(self, *, dim: str = "time") -> xr.DataArray:
+    def fc(self, *, dim: str = "time", band: _Band = None) -> xr.DataArray:
         """Functional connectivity (see :func:`wbxr.analysis.fc`)."""
-        return analysis.fc(self._obj, dim=dim)
+        return analysis.fc(self._obj, dim=dim, band=band)
+
+    def bandpass(self, low_hz: float | None, high_hz: float | None, *, order: int = 4, dim: str = "time") -> xr.DataArray:
+        """Zero-phase Butterworth band-pass (see :func:`wbxr.analysis.bandpass`)."""
+        return analysis.bandpass(self._obj, low_hz, high_hz, order=order, dim=dim)
+
+    def global_signal(self) -> xr.DataArray:
+        """Mean over regions (see :func:`wbxr.analysis.global_signal`)."""
+        return analysis.global_signal(self._obj)
+
+    def windowed_fc(self, window: Any, step: Any, *, dim: str = "time") -> xr.DataArray:
+        """Sliding-window FC (see :func:`wbxr.analysis.windowed_fc`)."""
+        return analysis.windowed_fc(self._obj, window, step, dim=dim)
+
+    def fcd(self, window: Any, step: Any, *, dim: str = "time") -> xr.DataArray:
+        """Functional connectivity dynamics matrix (see :func:`wbxr.analysis.fcd`)."""
+        return analysis.fcd(self._obj, window, step, dim=dim)
+
+    def fcd_values(self, *, offset: int = 1) -> xr.DataArray:
+        """Upper triangle of an FCD matrix (see :func:`wbxr.analysis.fcd_values`)."""
+        return analysis.fcd_values(self._obj, offset=offset)
+
+    def fc_similarity(self, other: xr.DataArray) -> xr.DataArray:
+        """Correlation of two FC matrices' upper triangles (see :func:`wbxr.analysis.fc_similarity`)."""
+        return analysis.fc_similarity(self._obj, other)
+
+    def fcd_ks(self, other: xr.DataArray) -> xr.DataArray:
+        """KS distance between FCD distributions (see :func:`wbxr.analysis.fcd_ks`)."""
+        return analysis.fcd_ks(self._obj, other)
+
+    def psd(self, *, nperseg: int | None = None, dim: str = "time") -> xr.DataArray:
+        """Welch power spectral density (see :func:`wbxr.analysis.psd`)."""
+        return analysis.psd(self._obj, nperseg=nperseg, dim=dim)
+
+    def dominant_frequency(self, *, nperseg: int | None = None, dim: str = "time") -> xr.DataArray:
+        """Frequency of the largest spectral peak (see :func:`wbxr.analysis.dominant_frequency`)."""
+        return analysis.dominant_frequency(self._obj, nperseg=nperseg, dim=dim)
+
+    def kuramoto_order(self, *, band: _Band = None, dim: str = "time") -> xr.DataArray:
+        """Kuramoto order parameter R(t) (see :func:`wbxr.analysis.kuramoto_order`)."""
+        return analysis.kuramoto_order(self._obj, band=band, dim=dim)
+
+    def metastability(self, *, band: _Band = None, dim: str = "time") -> xr.DataArray:
+        """Standard deviation of R(t) (see :func:`wbxr.analysis.metastability`)."""
+        return analysis.metastability(self._obj, band=band, dim=dim)
+
+    def phase_locking_value(self, *, band: _Band = None, dim: str = "time") -> xr.DataArray:
+        """Phase-locking value matrix (see :func:`wbxr.analysis.phase_locking_value`)."""
+        return analysis.phase_locking_value(self._obj, band=band, dim=dim)
+
+    def bold(
+        self, *, tr: Any = 720.0, model: str = "balloon", params: Mapping[str, float] | None = None, dim: str = "time"
+    ) -> xr.DataArray:
+        """Balloon-Windkessel BOLD signal sampled every TR (see :func:`wbxr.analysis.bold`)."""
+        return analysis.bold(self._obj, tr=tr, model=model, params=params, dim=dim)
+
+    def balloon_windkessel(
+        self, *, model: str = "balloon", params: Mapping[str, float] | None = None, dim: str = "time"
+    ) -> xr.Dataset:
+        """Haemodynamic states and BOLD at every sample (see :func:`wbxr.analysis.balloon_windkessel`)."""
+        return analysis.balloon_windkessel(self._obj, model=model, params=params, dim=dim)
+
+    def hrf_convolve(self, kernel: str = "double_gamma", **kwargs: Any) -> xr.DataArray:
+        """BOLD by HRF convolution (see :func:`wbxr.analysis.hrf_convolve`)."""
+        return analysis.hrf_convolve(self._obj, kernel, **kwargs)
 
 
 def _register(register: Any, xarray_class: type, accessor_class: type) -> None:

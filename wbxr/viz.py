@@ -1,4 +1,5 @@
-"""Figures of connectomes, simulated time series and functional connectivity.
+"""Figures of connectomes, simulated time series, functional connectivity (and its
+dynamics), power spectra and BOLD signals.
 
 Every function draws with matplotlib/seaborn into the ``ax`` it is given (or a new
 figure when ``ax`` is None), returns the Axes (or an array of Axes) and never calls
@@ -20,10 +21,12 @@ import seaborn as sns
 import xarray as xr
 from matplotlib.axes import Axes
 
-from wbxr.analysis import fc, select_variable
+from wbxr.analysis import bold, fc, fcd, psd, select_variable
 
 _CONNECTOME_DIMS = ("target", "source")
 _FC_DIMS = ("region_i", "region_j")
+_FCD_DIMS = ("window_i", "window_j")
+_PSD_DIMS = ("frequency", "region")
 _TIMESERIES_DIMS = ("time", "region")
 _MAX_LEGEND_ENTRIES = 16
 
@@ -495,6 +498,8 @@ def plot(data: xr.Dataset | xr.DataArray, **kwargs: Any) -> Axes | np.ndarray:
     Dispatch: a Dataset with ``weights`` of dims ``("target", "source")`` ->
     :func:`plot_connectome`; a DataArray with dims ``("region_i", "region_j")`` ->
     :func:`plot_functional_connectivity`; a DataArray with dims
+    ``("window_i", "window_j")`` -> :func:`plot_fcd`; a DataArray with dims
+    ``("frequency", "region")`` -> :func:`plot_psd`; a DataArray with dims
     ``("target", "source")`` -> :func:`plot_connectivity`; anything with ``time`` and
     ``region`` dims -> :func:`plot_timeseries`.  This is what ``obj.wb.plot()`` calls.
 
@@ -545,12 +550,257 @@ def plot(data: xr.Dataset | xr.DataArray, **kwargs: Any) -> Axes | np.ndarray:
         dims = set(data.dims)
         if set(_FC_DIMS) <= dims:
             return plot_functional_connectivity(data, **kwargs)
+        if set(_FCD_DIMS) <= dims:
+            return plot_fcd(data, **kwargs)
+        if set(_PSD_DIMS) <= dims:
+            return plot_psd(data, **kwargs)
         if set(_CONNECTOME_DIMS) <= dims:
             return plot_connectivity(data, **kwargs)
         if {"time", "region"} <= dims:
             return plot_timeseries(data, **kwargs)
         raise ValueError(
             f"cannot tell what to plot for a DataArray with dims {data.dims}; expected "
-            f"{_FC_DIMS}, {_CONNECTOME_DIMS} or ('time', 'region')"
+            f"{_FC_DIMS}, {_FCD_DIMS}, {_PSD_DIMS}, {_CONNECTOME_DIMS} or ('time', 'region')"
         )
     raise TypeError(f"data must be an xarray Dataset or DataArray, got {type(data).__name__}")
+
+
+def _time_series_input(data: xr.DataArray | xr.Dataset, var: str | None) -> xr.DataArray:
+    """One member's ``(time, region)`` series from a DataArray or simulation Dataset."""
+    if var is not None and not isinstance(data, xr.Dataset):
+        raise ValueError(f"var={var!r} is only used with a Dataset; got {type(data).__name__}")
+    if isinstance(data, xr.Dataset):
+        data = select_variable(data, var)
+    if not isinstance(data, xr.DataArray):
+        raise TypeError(f"data must be an xarray DataArray or Dataset, got {type(data).__name__}")
+    _require_single_member(data, _TIMESERIES_DIMS, "data")
+    return data
+
+
+def plot_fcd(
+    data: xr.DataArray | xr.Dataset,
+    ax: Axes | None = None,
+    *,
+    window: Any = None,
+    step: Any = None,
+    var: str | None = None,
+    cmap: str = "viridis",
+    vmin: float | None = None,
+    vmax: float | None = 1.0,
+) -> Axes:
+    r"""Draw a functional connectivity dynamics (FCD) matrix, time against time.
+
+    Entry :math:`(w, w')` is the correlation between the FC patterns of windows
+    :math:`w` and :math:`w'` (see :func:`wbxr.analysis.fcd`); both axes show the window
+    centre times, so blocks along the diagonal are epochs of stable FC.
+
+    Parameters
+    ----------
+    data
+        An FCD DataArray with dims ``("window_i", "window_j")``, or a ``(time, region)``
+        DataArray / simulation Dataset, whose FCD is computed with ``window`` and ``step``.
+    ax
+        Axes to draw into; a new figure is created when None.
+    window, step
+        Window length and step (quantities or ms) when ``data`` is a time series.
+    var
+        Data variable to use when ``data`` is a Dataset.
+    cmap
+        Matplotlib colour map name.
+    vmin, vmax
+        Colour limits (default: data minimum to 1).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        With one image (``ax.images[0]``) whose colour bar is labelled ``"FCD (Pearson r)"``;
+        the axes are labelled from the window coordinate (``"window centre time [ms]"``).
+
+    Raises
+    ------
+    ValueError
+        If the data has extra (ensemble) dims, or a time series comes without
+        ``window`` and ``step``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> x = xr.DataArray(np.random.default_rng(0).standard_normal((2000, 4)), dims=("time", "region"),
+    ...                  coords={"time": ("time", np.arange(2000.0), {"units": "ms"})})
+    >>> ax = plot_fcd(x, window=400.0, step=200.0)
+    >>> ax.images[0].get_array().shape, ax.get_xlabel()
+    ((9, 9), 'window centre time [ms]')
+    """
+    if isinstance(data, xr.DataArray) and set(_FCD_DIMS) <= set(data.dims):
+        _require_single_member(data, _FCD_DIMS, "data")
+        matrix = data.transpose(*_FCD_DIMS)
+    else:
+        if window is None or step is None:
+            raise ValueError("window and step are needed to compute the FCD of a time series")
+        matrix = fcd(_time_series_input(data, var), window, step)
+    values = np.asarray(matrix.values, dtype=float)
+    centres = np.asarray(matrix["window_i"].values, dtype=float) if "window_i" in matrix.coords else np.arange(len(values))
+    half = 0.5 * (centres[1] - centres[0]) if len(centres) > 1 else 0.5
+    extent = (centres[0] - half, centres[-1] + half, centres[-1] + half, centres[0] - half)
+    ax = _new_axes_if_none(ax, (6.0, 5.0))
+    image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, extent=extent, interpolation="nearest")
+    ax.figure.colorbar(image, ax=ax, label="FCD (Pearson r)")
+    label = _label_from_attrs(matrix["window_i"], "window") if "window_i" in matrix.coords else "window"
+    ax.set_xlabel(label)
+    ax.set_ylabel(label)
+    ax.set_title("functional connectivity dynamics")
+    return ax
+
+
+def plot_psd(
+    data: xr.DataArray | xr.Dataset,
+    ax: Axes | None = None,
+    *,
+    nperseg: int | None = None,
+    var: str | None = None,
+    log: bool = True,
+    fmax: float | None = None,
+    labels: Sequence[Any] | None = None,
+) -> Axes:
+    """Draw one power spectrum per region (Welch, see :func:`wbxr.analysis.psd`).
+
+    Parameters
+    ----------
+    data
+        A spectrum with dims ``("frequency", "region")`` (from :func:`wbxr.analysis.psd`),
+        or a ``(time, region)`` DataArray / simulation Dataset whose spectrum is computed.
+    ax
+        Axes to draw into; a new figure is created when None.
+    nperseg
+        Welch segment length in samples, when the spectrum is computed.
+    var
+        Data variable to use when ``data`` is a Dataset.
+    log
+        Logarithmic power axis.
+    fmax
+        Highest frequency drawn, in Hz (default: Nyquist).
+    labels
+        One label per region; default: the ``region`` coordinate.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per region (x: frequency in Hz, y: power), legend for at most 16 regions.
+
+    Raises
+    ------
+    ValueError
+        If the data has extra (ensemble) dims or lacks the expected dims.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> t = np.arange(0.0, 2000.0)
+    >>> x = xr.DataArray(np.sin(2 * np.pi * 10 * t / 1000)[:, None], dims=("time", "region"),
+    ...                  coords={"time": t, "region": ["A"]})
+    >>> ax = plot_psd(x, fmax=50.0)
+    >>> ax.get_xlabel(), [line.get_label() for line in ax.get_lines()]
+    ('frequency [Hz]', ['A'])
+    """
+    if isinstance(data, xr.DataArray) and "frequency" in data.dims:
+        _require_single_member(data, _PSD_DIMS, "data")
+        spectrum = data
+    else:
+        spectrum = psd(_time_series_input(data, var), nperseg=nperseg)
+    spectrum = spectrum.transpose(*_PSD_DIMS)
+    values = np.asarray(spectrum.values, dtype=float)
+    frequencies = np.asarray(spectrum["frequency"].values, dtype=float)
+    if labels is None:
+        labels = spectrum["region"].values if "region" in spectrum.coords else range(values.shape[1])
+    labels = _check_labels(labels, values.shape[1])
+    if fmax is not None:  # draw only up to fmax, so that the power axis fits what is shown
+        shown = frequencies <= float(fmax)
+        frequencies, values = frequencies[shown], values[shown]
+    ax = _new_axes_if_none(ax, (7.0, 4.0))
+    for i, label in enumerate(labels):
+        ax.plot(frequencies, values[:, i], label=label, linewidth=1.0)
+    if log:
+        ax.set_yscale("log")
+    if fmax is not None:
+        ax.set_xlim(0.0, float(fmax))
+    ax.set_xlabel(_label_from_attrs(spectrum["frequency"], "frequency") or "frequency")
+    ax.set_ylabel(_label_from_attrs(spectrum, "power spectral density") or "")
+    if values.shape[1] <= _MAX_LEGEND_ENTRIES:
+        ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def plot_bold(
+    data: xr.DataArray | xr.Dataset,
+    ax: Axes | None = None,
+    *,
+    tr: Any = 720.0,
+    model: str = "balloon",
+    var: str | None = None,
+    offset: float | None = None,
+) -> Axes:
+    """Draw BOLD signals, one line per region, against time in seconds.
+
+    Parameters
+    ----------
+    data
+        A BOLD DataArray (named ``"bold"``, from :func:`wbxr.analysis.bold` or
+        :func:`wbxr.analysis.hrf_convolve`) or a Dataset with a ``bold`` variable
+        (:func:`wbxr.analysis.balloon_windkessel`), drawn as they are; or neural
+        activity (a ``(time, region)`` DataArray or simulation Dataset), whose BOLD
+        signal is computed with :func:`wbxr.analysis.bold`.
+    ax
+        Axes to draw into; a new figure is created when None.
+    tr, model
+        Repetition time (quantity or ms) and haemodynamic model, when BOLD is computed.
+    var
+        Data variable to use when ``data`` is a Dataset of neural activity.
+    offset
+        Vertical shift between consecutive regions (see :func:`plot_timeseries`).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        As :func:`plot_timeseries`, with time in s and the title ``"BOLD"``.
+
+    Raises
+    ------
+    ValueError
+        If the data has extra (ensemble) dims.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> t = np.arange(0.0, 20_000.0, 10.0)
+    >>> x = xr.DataArray(np.full((t.size, 2), 0.2), dims=("time", "region"),
+    ...                  coords={"time": ("time", t, {"units": "ms"}), "region": ["A", "B"]})
+    >>> ax = plot_bold(x, tr=1000.0)
+    >>> ax.get_xlabel(), len(ax.get_lines()[0].get_xdata())
+    ('time [s]', 20)
+    """
+    if isinstance(data, xr.Dataset) and var is None and "bold" in data.data_vars:
+        signal = data["bold"]
+    elif isinstance(data, xr.DataArray) and data.name == "bold":
+        if var is not None:
+            raise ValueError(f"var={var!r} is only used with a Dataset; got a DataArray")
+        signal = data
+    else:
+        signal = bold(_time_series_input(data, var), tr=tr, model=model)
+    _require_single_member(signal, _TIMESERIES_DIMS, "data")
+    time = signal["time"]
+    factor = 1000.0 if str(time.attrs.get("units", "ms")) == "ms" else 1.0
+    seconds = signal.assign_coords(
+        time=("time", np.asarray(time.values, dtype=float) / factor, {"long_name": "time", "units": "s"})
+    )
+    ax = plot_timeseries(seconds, ax=ax, offset=offset)
+    ax.set_title("BOLD")
+    return ax

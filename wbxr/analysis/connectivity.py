@@ -100,7 +100,13 @@ def _pearson_matrix(values: np.ndarray) -> np.ndarray:
     return np.clip(correlation, -1.0, 1.0)
 
 
-def fc(data: xr.DataArray | xr.Dataset, var: str | None = None, *, dim: str = "time") -> xr.DataArray:
+def fc(
+    data: xr.DataArray | xr.Dataset,
+    var: str | None = None,
+    *,
+    dim: str = "time",
+    band: tuple[float | None, float | None] | None = None,
+) -> xr.DataArray:
     r"""Functional connectivity: Pearson correlation between regions over time.
 
     For regions :math:`i, j` with signals :math:`x_i(t)`, :math:`t = 1 \dots T`,
@@ -129,6 +135,11 @@ def fc(data: xr.DataArray | xr.Dataset, var: str | None = None, *, dim: str = "t
         a DataArray.
     dim
         The dimension to correlate over.
+    band
+        ``(low_hz, high_hz)``: band-pass every region first with
+        :func:`wbxr.analysis.bandpass` (zero-phase Butterworth, order 4; ``None`` for
+        one edge gives a high- or low-pass), e.g. ``band=(0.01, 0.1)`` for BOLD.  The
+        sampling rate comes from the ``dim`` coordinate (ms).  ``None``: no filtering.
 
     Returns
     -------
@@ -136,7 +147,8 @@ def fc(data: xr.DataArray | xr.Dataset, var: str | None = None, *, dim: str = "t
         Dims ``(..., "region_i", "region_j")``, coordinates ``region_i``/``region_j``
         holding the region labels (when ``data`` has a ``region`` coordinate), name
         ``"fc"``, attrs ``long_name="functional connectivity"``, ``units="1"`` and
-        ``description="Pearson correlation over time"``.
+        ``description="Pearson correlation over time"``; with ``band`` the
+        description names the band and a ``filter`` attr describes the filter.
 
     Raises
     ------
@@ -144,8 +156,8 @@ def fc(data: xr.DataArray | xr.Dataset, var: str | None = None, *, dim: str = "t
         If ``data`` is neither a DataArray nor a Dataset.
     ValueError
         If ``data`` lacks ``dim`` or ``"region"``, ``dim`` has fewer than two
-        samples, ``var`` is given with a DataArray, or a Dataset has no suitable
-        variable.
+        samples, ``var`` is given with a DataArray, a Dataset has no suitable
+        variable, or ``band`` is not a valid band below the Nyquist frequency.
 
     Examples
     --------
@@ -164,6 +176,8 @@ def fc(data: xr.DataArray | xr.Dataset, var: str | None = None, *, dim: str = "t
     [1.0, 1.0, -1.0]
     >>> r.attrs["long_name"]
     'functional connectivity'
+    >>> fc(sim, band=(100.0, 1000.0)).attrs["description"]
+    'Pearson correlation over time of the 100-1000 Hz band-pass filtered signals'
     """
     if isinstance(data, xr.Dataset):
         data = select_variable(data, var, dim=dim)
@@ -180,6 +194,17 @@ def fc(data: xr.DataArray | xr.Dataset, var: str | None = None, *, dim: str = "t
             raise ValueError(f"data has no {required!r} dimension; its dims are {data.dims}")
     if data.sizes[dim] < 2:
         raise ValueError(f"need at least 2 samples along {dim!r} to correlate, got {data.sizes[dim]}")
+
+    filter_description = None
+    if band is not None:
+        # imported here: wbxr.analysis._core and .filtering import select_variable from this module
+        from wbxr.analysis._core import parse_band, sampling_step_ms
+        from wbxr.analysis.filtering import _band_text, _filter_checked
+
+        step = sampling_step_ms(data, dim)
+        low, high = parse_band(band, 500.0 / step, "band")
+        data = _filter_checked(data, low, high, 4, dim, step)
+        filter_description = (_band_text(low, high), data.attrs["filter"])
 
     if data.chunks is not None:
         data = data.chunk({dim: -1, REGION_DIM: -1})
@@ -199,4 +224,8 @@ def fc(data: xr.DataArray | xr.Dataset, var: str | None = None, *, dim: str = "t
         result = result.assign_coords(region_i=labels, region_j=labels)
     result.name = "fc"
     result.attrs = dict(FC_ATTRS)
+    if filter_description is not None:
+        band_text, filter_text = filter_description
+        result.attrs["description"] = f"{FC_ATTRS['description']} of the {band_text} filtered signals"
+        result.attrs["filter"] = filter_text
     return result
