@@ -23,7 +23,6 @@ from typing import Any
 
 import dask
 import dask.array as da
-import jax
 import jax.numpy as jnp
 import numpy as np
 import xarray as xr
@@ -162,42 +161,39 @@ def ensemble(
     shape = tuple(len(axes[name]) for name in internal)
     points = [dict(zip(internal, index)) for index in itertools.product(*(range(n) for n in shape))]
 
-    # One compiled program for all members: the smallest block, the longest history.
+    # Each member's network differs from `net` by its swept values (not by its seed).
+    member_keys = [
+        tuple(sorted((name, float(axes[name][i])) for name, i in point.items() if name != "seed"))
+        for point in points
+    ]
     networks = {}
-    for point in points:
-        values = {name: float(axes[name][i]) for name, i in point.items() if name != "seed"}
-        key = tuple(sorted(values.items()))
+    for key in member_keys:
         if key not in networks:
-            networks[key] = _member_network(net, values)
+            networks[key] = _member_network(net, dict(key))
+
+    # One compiled program for all members: the smallest block, the longest history.
     min_delays = [m for m in (n.min_delay(spec.dt) for n in networks.values()) if m is not None]
     max_block = spec.max_block(min(min_delays) if min_delays else None)
     schedule, block = plan_schedule(
         spec.n_samples, spec.steps_per_sample, max_block, spec.n_transient_samples
     )
-    longest = max(
-        (int(n.delay_steps(spec.dt).max()) for n in networks.values()), default=0
-    )
-    member_params = {}
-    plans = {}
-    for key, member_net in networks.items():
-        plan, params = member_net.discretize(spec.dt, method, block, spec.dtype, max_delay=longest)
-        plans[key], member_params[key] = plan, params
+    longest = max(int(n.delay_steps(spec.dt).max()) for n in networks.values())
+    discretized = {
+        key: member_net.discretize(spec.dt, method, block, spec.dtype, max_delay=longest)
+        for key, member_net in networks.items()
+    }
 
+    # Chunks never mix speeds (members of one speed are contiguous: speed is outermost).
     chunk_size = min(chunk_size, len(points))
     blocks = []
-    for first in range(0, len(points), chunk_size):
-        chunk = points[first : first + chunk_size]
-        keys = [
-            tuple(sorted((n, float(axes[n][i])) for n, i in p.items() if n != "seed")) for p in chunk
-        ]
-        speeds = {dict(k).get("speed") for k in keys}
-        if len(speeds) > 1:  # split a chunk that straddles two speeds
-            for speed in sorted(speeds):
-                part = [p for p, k in zip(chunk, keys) if dict(k).get("speed") == speed]
-                part_keys = [k for k in keys if dict(k).get("speed") == speed]
-                blocks.append(_chunk_array(part, part_keys, axes, member_params, plans, schedule, spec, chunk_size))
-        else:
-            blocks.append(_chunk_array(chunk, keys, axes, member_params, plans, schedule, spec, chunk_size))
+    by_speed = itertools.groupby(zip(points, member_keys), key=lambda pk: dict(pk[1]).get("speed"))
+    for _, group in by_speed:
+        group = list(group)
+        for first in range(0, len(group), chunk_size):
+            part = group[first : first + chunk_size]
+            blocks.append(
+                _chunk_array([p for p, _ in part], [k for _, k in part], axes, discretized, schedule, spec, chunk_size)
+            )
     samples = da.concatenate([b[0] for b in blocks], axis=0)  # (members, monitors, time, N)
     nonfinite = da.concatenate([b[1] for b in blocks], axis=0)  # (members,)
 
@@ -229,14 +225,14 @@ def ensemble(
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
-def _chunk_array(points, keys, axes, member_params, plans, schedule, spec, chunk_size):
+def _chunk_array(points, keys, axes, discretized, schedule, spec, chunk_size):
     """A lazy block of results for members sharing the delays (padded to ``chunk_size``)."""
     n_real = len(points)
     padded_points = points + [points[-1]] * (chunk_size - n_real)
     padded_keys = keys + [keys[-1]] * (chunk_size - n_real)
-    params = stack_members([member_params[key] for key in padded_keys])
+    params = stack_members([discretized[key][1] for key in padded_keys])
     seeds = np.asarray([axes["seed"][p["seed"]] for p in padded_points], dtype=np.uint32)
-    plan = plans[padded_keys[0]]
+    plan = discretized[padded_keys[0]][0]
     run = dask.delayed(_run_chunk, pure=True)(
         params, seeds, spec.initial_values, spec.given_initial, plan, schedule, spec, n_real
     )

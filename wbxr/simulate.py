@@ -5,11 +5,11 @@ the states at the positive multiples of ``sample_every`` up to ``duration``, exc
 :math:`t \le` ``transient``.  300 ms at ``dt = 0.1`` ms with a 50 ms transient gives 2500
 samples at 50.1, 50.2, ..., 300 ms.  The transient is simulated but never stored.
 
-The compiled program is one :func:`jax.lax.scan` over *chunks* of samples (the standard
-normals of a chunk are drawn in one go, each step's from the counter-based generator of
-:mod:`wbxr.random` keyed by the member and counted by the step), an inner scan over the samples of the chunk and, inside,
-*blocks* of integration steps that share one gather of delayed inputs (see
-:mod:`wbxr.delays`).  The recorded samples are written into a preallocated output array, so
+The compiled program is one :func:`jax.lax.scan` over *chunks* of samples, an inner scan
+over *groups* of steps (one or more samples; the standard normals of a group are drawn in
+one go from the counter-based generator of :mod:`wbxr.random`, keyed by the member and
+counted by the step) and, inside, *blocks* of integration steps that share one gather of
+delayed inputs (see :mod:`wbxr.delays`).  The recorded samples are written into a preallocated output array, so
 the memory held is that of the result.  All numbers that can change between runs (seed,
 ``k``, model and noise parameters, weights, initial state) are traced: a second run with
 other values reuses the compiled program.
@@ -51,7 +51,7 @@ __all__ = ["simulate", "run_members", "NonFiniteStateError"]
 
 #: Most steps unrolled into one block of the compiled loop.
 MAX_BLOCK = 10
-#: Most steps whose noise is drawn at once.
+#: Most steps per chunk, the unit in which samples are written to the output.
 MAX_CHUNK_STEPS = 1000
 
 
@@ -432,7 +432,6 @@ def run_members(
 
     samples_per_group = schedule.samples_per_group
     steps_per_group = schedule.steps_per_group
-    steps_per_chunk = steps_per_group * schedule.groups_per_chunk
 
     noise_key_words = jax.random.key_data(noise_keys)
 
