@@ -12,16 +12,16 @@ With :math:`W_{ij}` the weight of :math:`j \to i`, :math:`d_{ij}` the delay in s
 with a *pre-synaptic* function :math:`g` (one or more channels :math:`c`, what the history
 buffer stores) and a *post-synaptic* function :math:`h`.  The built-in couplings:
 
-=========================  ===========================================  ==========================================
-name                       :math:`g`                                    :math:`I_i`
-=========================  ===========================================  ==========================================
-``"diffusive"``            :math:`x`                                    :math:`k\,(S_i - s_i x_i)`, :math:`s_i = \sum_{j\ne i} W_{ij}`
-``"additive"``/``Linear``  :math:`x`                                    :math:`a\,k\,S_i + b`
-``Sigmoidal``              :math:`x`                                    :math:`c_{\min} + (c_{\max} - c_{\min}) / (1 + e^{-a (k S_i - m)/\sigma})`
-``HyperbolicTangent``      :math:`x`                                    :math:`a\,(1 + \tanh((k S_i - m)/\sigma))`
-``SigmoidalJansenRit``     :math:`2 e_0 / (1 + e^{r (v_0 - (y_1 - y_2))})`  :math:`k\,S_i`
-``Kuramoto``               :math:`(\sin\theta, \cos\theta)`                :math:`k \sum_j W_{ij} \sin(\theta_j(t-d_{ij}) - \theta_i)`
-=========================  ===========================================  ==========================================
+* ``"diffusive"``: :math:`g(x) = x`, :math:`I_i = k\,(S_i - s_i x_i)` with
+  :math:`s_i = \sum_{j\ne i} W_{ij}`;
+* ``"additive"`` (:class:`Linear`): :math:`g(x) = x`, :math:`I_i = a\,k\,S_i + b`;
+* :class:`Sigmoidal`: :math:`g(x) = x`,
+  :math:`I_i = c_{\min} + (c_{\max} - c_{\min}) / (1 + e^{-a (k S_i - m)/\sigma})`;
+* :class:`HyperbolicTangent`: :math:`g(x) = x`, :math:`I_i = a\,(1 + \tanh((k S_i - m)/\sigma))`;
+* :class:`SigmoidalJansenRit`: :math:`g(y_1, y_2) = 2 e_0 / (1 + e^{r (v_0 - (y_1 - y_2))})`,
+  :math:`I_i = k\,S_i`;
+* :class:`Kuramoto`: :math:`g(\theta) = (\sin\theta, \cos\theta)`,
+  :math:`I_i = k \sum_j W_{ij} \sin(\theta_j(t-d_{ij}) - \theta_i)`.
 
 ``"diffusive"`` is difference coupling (TVB's ``Difference``, brainmass's
 ``DiffusiveCoupling``); it ignores the diagonal of :math:`W`.  The other couplings keep
