@@ -106,6 +106,7 @@ def test_a_blow_up_is_reported_per_member_and_spares_the_others(conn):
         ({"sweep": {"a": [np.nan]}}, ValueError, "Hopf.a must be finite"),
         ({"sweep": [("k", 1)]}, TypeError, "sweep must be a dict"),
         ({"chunk_size": 0}, ValueError, "chunk_size must be a positive integer"),
+        ({"reduce": "fcd"}, ValueError, "reduce=.fcd. is not one of"),
         ({"dt": -1.0}, ValueError, "dt must be > 0"),
     ],
 )
@@ -113,3 +114,24 @@ def test_bad_arguments(conn, kwargs, error, match):
     arguments = {"duration": 10.0, "dt": 0.1, **kwargs}
     with pytest.raises(error, match=match):
         wbxr.ensemble(noisy_net(conn), **arguments)
+
+
+def test_reduce_fc_inside_the_loop_equals_fc_of_the_time_series(conn):
+    net = noisy_net(conn)
+    kwargs = dict(seeds=[2, 5], sweep={"k": [0.1, 0.6]}, chunk_size=3, **RUN)
+    reduced = wbxr.ensemble(net, reduce="fc", **kwargs)
+    assert reduced.fc_x.dims == ("seed", "k", "region_i", "region_j")
+    assert "time" not in reduced.dims and reduced.attrs["reduce"] == "fc"
+    full = wbxr.ensemble(net, **kwargs)
+    expected = wbxr.analysis.fc(full.x).compute()
+    np.testing.assert_allclose(reduced.fc_x.values, expected.values, atol=2e-5)
+    assert list(reduced.region_i.values) == list(expected.region_i.values)
+    np.testing.assert_allclose(np.diagonal(reduced.fc_y.values, axis1=-2, axis2=-1), 1.0, atol=1e-5)
+
+
+def test_reduce_fc_of_a_constant_region_is_nan(conn):
+    model = wbxr.models.Hopf(a=-1.0, w=0.0, beta=0.0, noise={"x": wbxr.noise.White(np.r_[0.1, 0.0])})
+    net = wbxr.Network(model, wbxr.connectome(np.zeros((2, 2))), k=0.0)
+    fc = wbxr.ensemble(net, duration=20.0, dt=0.1, seeds=[0], monitors=["x"], reduce="fc",
+                       initial_state={"x": 0.0, "y": 0.0}).fc_x.values[0]
+    assert fc[0, 0] == pytest.approx(1.0) and np.isnan(fc[1, 1]) and np.isnan(fc[0, 1])

@@ -100,6 +100,7 @@ def ensemble(
     method: str = "euler",
     initial_state: Mapping[str, Any] | None = None,
     chunk_size: int | None = None,
+    reduce: str | None = None,
 ) -> xr.Dataset:
     """Simulate a network for many seeds and parameter values; return a lazy Dataset.
 
@@ -116,6 +117,11 @@ def ensemble(
         quantity) or a model parameter; every combination (outer product) is simulated.
     chunk_size
         Members per compiled call and dask task (default 16).  Results do not depend on it.
+    reduce
+        None (default) keeps the time series; ``"fc"`` computes each member's functional
+        connectivity (Pearson correlation over the recorded samples) inside the compiled
+        call, so a large sweep never holds its time series: the result then has variables
+        ``fc_<monitor>`` with dims ``("seed", *sweep, "region_i", "region_j")``.
 
     Returns
     -------
@@ -153,6 +159,8 @@ def ensemble(
         chunk_size = DEFAULT_CHUNK_SIZE
     if not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    if reduce not in (None, "fc"):
+        raise ValueError(f"reduce={reduce!r} is not one of None, 'fc'")
 
     # Members sharing the delays must be contiguous: put "speed" outermost internally.
     swept = list(sweep_values)
@@ -192,40 +200,53 @@ def ensemble(
         for first in range(0, len(group), chunk_size):
             part = group[first : first + chunk_size]
             blocks.append(
-                _chunk_array([p for p, _ in part], [k for _, k in part], axes, discretized, schedule, spec, chunk_size)
+                _chunk_array(
+                    [p for p, _ in part], [k for _, k in part], axes, discretized, schedule,
+                    spec, chunk_size, reduce,
+                )
             )
-    samples = da.concatenate([b[0] for b in blocks], axis=0)  # (members, monitors, time, N)
+    results = da.concatenate([b[0] for b in blocks], axis=0)  # (members, monitors, a, b)
     nonfinite = da.concatenate([b[1] for b in blocks], axis=0)  # (members,)
 
-    n_time, n_regions = schedule.n_recorded, net.n_regions
-    samples = samples.reshape(shape + (len(spec.monitors), n_time, n_regions))
+    results = results.reshape(shape + results.shape[1:])
     nonfinite = nonfinite.reshape(shape)
     order = [internal.index(name) for name in ["seed", *swept]]
     dims = ("seed", *swept)
     data_vars = {}
     for column, name in enumerate(spec.monitors):
-        values = samples[(slice(None),) * len(shape) + (column,)]
+        values = results[(slice(None),) * len(shape) + (column,)]
         values = values.transpose(*order, len(shape), len(shape) + 1)
-        data_vars[name] = xr.Variable(dims + ("time", "region"), values, attrs=variable_attrs(net.model, name))
+        if reduce == "fc":
+            data_vars[f"fc_{name}"] = xr.Variable(
+                dims + ("region_i", "region_j"),
+                values,
+                attrs={"long_name": f"functional connectivity of {name}", "units": "1",
+                       "description": "Pearson correlation over time"},
+            )
+        else:
+            data_vars[name] = xr.Variable(dims + ("time", "region"), values, attrs=variable_attrs(net.model, name))
     data_vars["nonfinite_time"] = xr.Variable(
         dims,
         nonfinite.transpose(*order) * spec.dt,
         attrs={"units": "ms", "long_name": "first time the state was NaN/Inf (NaN: never)"},
     )
-    coords = {
-        "seed": ("seed", np.asarray(seeds), {"long_name": "noise seed", "standard_name": "realization"}),
-        "time": time_coordinate(spec),
-        "region": region_coordinate(net),
-    }
+    coords = {"seed": ("seed", np.asarray(seeds), {"long_name": "noise seed", "standard_name": "realization"})}
+    if reduce == "fc":
+        labels = region_coordinate(net).values
+        coords["region_i"] = ("region_i", labels)
+        coords["region_j"] = ("region_j", labels)
+    else:
+        coords["time"] = time_coordinate(spec)
+        coords["region"] = region_coordinate(net)
     units = {"k": "1", "speed": "mm/ms"}
     units.update({f.name: f.metadata["wbxr"].unit for f in parameter_fields(type(net.model))})
     for name in swept:
         coords[name] = (name, sweep_values[name], {"units": units[name], "long_name": f"swept {name}"})
-    attrs = provenance(net, spec, swept=",".join(swept))
+    attrs = provenance(net, spec, swept=",".join(swept), reduce=reduce or "none")
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
-def _chunk_array(points, keys, axes, discretized, schedule, spec, chunk_size):
+def _chunk_array(points, keys, axes, discretized, schedule, spec, chunk_size, reduce):
     """A lazy block of results for members sharing the delays (padded to ``chunk_size``)."""
     n_real = len(points)
     padded_points = points + [points[-1]] * (chunk_size - n_real)
@@ -234,18 +255,17 @@ def _chunk_array(points, keys, axes, discretized, schedule, spec, chunk_size):
     seeds = np.asarray([axes["seed"][p["seed"]] for p in padded_points], dtype=np.uint32)
     plan = discretized[padded_keys[0]][0]
     run = dask.delayed(_run_chunk, pure=True)(
-        params, seeds, spec.initial_values, spec.given_initial, plan, schedule, spec, n_real
+        params, seeds, spec.initial_values, spec.given_initial, plan, schedule, spec, n_real, reduce
     )
     n_monitors, n_regions = len(spec.monitors), plan.n_regions
-    samples = da.from_delayed(
-        run[0], shape=(n_real, n_monitors, schedule.n_recorded, n_regions), dtype=np.dtype(spec.dtype)
-    )
+    inner = (n_regions, n_regions) if reduce == "fc" else (schedule.n_recorded, n_regions)
+    samples = da.from_delayed(run[0], shape=(n_real, n_monitors, *inner), dtype=np.dtype(spec.dtype))
     nonfinite = da.from_delayed(run[1], shape=(n_real,), dtype=float)
     return samples, nonfinite
 
 
-def _run_chunk(params: StepParams, seeds, initial_values, given_initial, plan, schedule, spec, n_real):
-    recorded, first_bad = run_members(
+def _run_chunk(params: StepParams, seeds, initial_values, given_initial, plan, schedule, spec, n_real, reduce):
+    result, first_bad = run_members(
         params,
         jnp.asarray(seeds),
         jnp.asarray(initial_values, spec.dtype),
@@ -253,8 +273,11 @@ def _run_chunk(params: StepParams, seeds, initial_values, given_initial, plan, s
         plan=plan,
         schedule=schedule,
         monitor_indices=spec.monitor_indices,
+        reduce=reduce,
     )
-    recorded = np.moveaxis(np.asarray(recorded)[..., :n_real], -1, 0)  # (M, time, monitors, N)
+    result = np.moveaxis(np.asarray(result)[..., :n_real], -1, 0)
+    if reduce is None:  # (M, time, monitors, N) -> (M, monitors, time, N)
+        result = np.swapaxes(result, 1, 2)
     first_bad = np.asarray(first_bad)[:n_real].astype(float)
     first_bad[first_bad < 0] = np.nan
-    return np.swapaxes(recorded, 1, 2), first_bad
+    return result, first_bad

@@ -363,7 +363,7 @@ def prepare_run(
     )
 
 
-@functools.partial(jax.jit, static_argnames=("plan", "schedule", "monitor_indices"))
+@functools.partial(jax.jit, static_argnames=("plan", "schedule", "monitor_indices", "reduce"))
 def run_members(
     params: StepParams,
     seeds: jax.Array,
@@ -373,6 +373,7 @@ def run_members(
     plan: StepPlan,
     schedule: Schedule,
     monitor_indices: tuple[int, ...],
+    reduce: str | None = None,
 ) -> tuple[jax.Array, jax.Array]:
     """The compiled simulation of ``M`` members sharing a connectome and delays.
 
@@ -386,10 +387,16 @@ def run_members(
         ``(n_variables, N)`` initial values and ``(n_variables,)`` flags of the variables
         whose initial value is given (the others start at random, per member).
 
+    reduce
+        None to return the samples; ``"fc"`` to return only the functional connectivity
+        (Pearson correlation over the recorded samples) of each monitor and member,
+        accumulated inside the loop with Welford's update so that no time series is kept.
+
     Returns
     -------
-    The recorded samples ``(n_recorded, n_monitors, N, M)`` and, per member, the first
-    step at which the state was seen to be non-finite (-1 if never).
+    The recorded samples ``(n_recorded, n_monitors, N, M)`` (or, with ``reduce="fc"``, the
+    FC ``(n_monitors, N, N, M)``) and, per member, the first step at which the state was
+    seen to be non-finite (-1 if never).
     """
     model = params.model
     model_type = type(model)
@@ -466,24 +473,61 @@ def run_members(
         first_bad = jnp.where((first_bad < 0) & bad, net_state.step, first_bad)
         return (net_state, first_bad), jnp.stack([sampled[:, i] for i in monitor_indices], axis=1)
 
+    def record(out, sampled, chunk_index):
+        # Rows before `pad` catch samples of the transient; XLA clamps negative starts to 0.
+        start = (chunk_index * sampled.shape[0] - schedule.n_transient_samples + pad).astype(jnp.int32)
+        zero = jnp.zeros((), jnp.int32)
+        return jax.lax.dynamic_update_slice(out, sampled, (start, zero, zero, zero))
+
+    def accumulate(moments, sampled, chunk_index):
+        """Welford's update of the count, mean and co-moment with the recorded samples."""
+
+        def one(moments, sample_and_index):
+            count, mean, comoment = moments
+            x, index = sample_and_index
+            weight = (index >= schedule.n_transient_samples).astype(dtype)
+            count = count + weight
+            delta = x - mean
+            mean = mean + weight * delta / jnp.maximum(count, 1.0)
+            comoment = comoment + weight * delta[:, :, None, :] * (x - mean)[:, None, :, :]
+            return (count, mean, comoment), None
+
+        indices = chunk_index * sampled.shape[0] + jnp.arange(sampled.shape[0])
+        return jax.lax.scan(one, moments, (sampled, indices))[0]
+
     def run_chunk(chunk_carry, chunk_index):
         net_state, first_bad, out = chunk_carry
         (net_state, first_bad), sampled = jax.lax.scan(
             run_group, (net_state, first_bad), None, length=schedule.groups_per_chunk
         )
         sampled = sampled.reshape(-1, len(monitor_indices), n_regions, n_members)
-        # Rows before `pad` catch samples of the transient; XLA clamps negative starts to 0.
-        start = (chunk_index * sampled.shape[0] - schedule.n_transient_samples + pad).astype(jnp.int32)
-        zero = jnp.zeros((), jnp.int32)
-        out = jax.lax.dynamic_update_slice(out, sampled, (start, zero, zero, zero))
+        if reduce == "fc":
+            out = accumulate(out, sampled, chunk_index)
+        else:
+            out = record(out, sampled, chunk_index)
         return (net_state, first_bad, out), None
 
+    n_monitors = len(monitor_indices)
     pad = schedule.groups_per_chunk * samples_per_group
-    out = jnp.zeros((schedule.n_recorded + pad, len(monitor_indices), n_regions, n_members), dtype)
+    if reduce == "fc":
+        out = (
+            jnp.zeros((), dtype),
+            jnp.zeros((n_monitors, n_regions, n_members), dtype),
+            jnp.zeros((n_monitors, n_regions, n_regions, n_members), dtype),
+        )
+    elif reduce is None:
+        out = jnp.zeros((schedule.n_recorded + pad, n_monitors, n_regions, n_members), dtype)
+    else:
+        raise ValueError(f"reduce={reduce!r} is not None or 'fc'")
     first_bad = jnp.full((n_members,), -1, jnp.int32)
     (_, first_bad, out), _ = jax.lax.scan(
         run_chunk, (carry, first_bad, out), jnp.arange(schedule.n_chunks, dtype=jnp.int32)
     )
+    if reduce == "fc":
+        comoment = out[2]
+        spread = jnp.sqrt(jnp.diagonal(comoment, axis1=1, axis2=2))  # (n_monitors, M, N)
+        spread = jnp.moveaxis(spread, 1, 2)  # (n_monitors, N, M)
+        return comoment / (spread[:, :, None, :] * spread[:, None, :, :]), first_bad
     return out[pad:], first_bad
 
 
