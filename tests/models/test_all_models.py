@@ -1,0 +1,102 @@
+"""Properties every node model must have: metadata, the catalogue, and running in a delayed network."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import wbxr
+from wbxr.models import MODELS, list_models
+from wbxr.models.base import _UNITS, parameter_fields
+
+#: Steps for the network run: a prime number, so that the compiled loop is not unrolled
+#: (one step per block), which keeps compilation short.
+N_STEPS = 199
+#: Models whose default dynamics need a smaller step than 0.1 ms with explicit schemes.
+DT = {"CoombesByrne": 0.01}
+
+EXPECTED = {
+    "CoombesByrne": (("r", "V", "g"), "r"),
+    "Epileptor": (("x1", "y1", "z", "x2", "y2", "g"), "x1"),
+    "Epileptor2D": (("x1", "z"), "x1"),
+    "FitzHughNagumo": (("v", "w"), "v"),
+    "Generic2dOscillator": (("V", "W"), "V"),
+    "Hopf": (("x", "y"), "x"),
+    "JansenRit": (("y0", "y1", "y2", "y3", "y4", "y5"), "y4"),
+    "Kuramoto": (("theta",), "theta"),
+    "LarterBreakspear": (("V", "W", "Z"), "V"),
+    "LinearRate": (("x",), "x"),
+    "Lorenz": (("x", "y", "z"), "x"),
+    "MontbrioPazoRoxin": (("r", "V"), "r"),
+    "ReducedWongWang": (("S",), "S"),
+    "ReducedWongWangExcInh": (("S_E", "S_I"), "S_E"),
+    "ThresholdLinear": (("r",), "r"),
+    "VanDerPol": (("x", "y"), "x"),
+    "WilsonCowan": (("rE", "rI"), "rE"),
+}
+
+
+def test_list_models_is_the_sorted_catalogue():
+    entries = list_models()
+    names = [entry["name"] for entry in entries]
+    assert names == sorted(EXPECTED)
+    for entry in entries:
+        variables, coupled = EXPECTED[entry["name"]]
+        assert entry["state_variables"] == variables
+        assert entry["default_coupled_var"] == coupled
+        assert set(entry) == {"name", "state_variables", "default_coupled_var", "description"}
+        assert 20 < len(entry["description"]) < 120 and "\n" not in entry["description"]
+        assert getattr(wbxr.models, entry["name"]).__name__ == entry["name"]
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
+def test_metadata_is_complete_and_consistent(cls):
+    variables = cls.state_variables
+    assert set(cls.variable_units) == set(variables)
+    assert set(cls.initial_range) == set(variables)
+    for low, high in cls.initial_range.values():
+        assert low < high
+    model = cls()
+    fields = parameter_fields(cls)
+    assert fields, "a model without parameters"
+    for field in fields:
+        info = field.metadata["wbxr"]
+        assert info.unit in _UNITS and info.description
+        low, high = info.range
+        assert low <= field.default <= high, f"{cls.__name__}.{field.name} default outside its range"
+        assert getattr(model, field.name) == field.default
+    doc = cls.__doc__
+    for section in (".. math::", "References", "Examples"):
+        assert section in doc, f"{cls.__name__} docstring lacks {section}"
+    assert dataclasses.fields(model)[-1].name == "noise"  # the keyword-only last field
+
+
+def test_dfun_shapes_with_per_region_parameters():
+    rng = np.random.default_rng(0)
+    for cls in MODELS:
+        model = cls()
+        first = parameter_fields(cls)[0]
+        per_region = model.replace(**{first.name: first.default * np.linspace(0.9, 1.1, 4)})
+        low = np.array([cls.initial_range[v][0] for v in cls.state_variables])[:, None]
+        high = np.array([cls.initial_range[v][1] for v in cls.state_variables])[:, None]
+        state = low + (high - low) * rng.uniform(size=(len(cls.state_variables), 4))
+        out = np.asarray(cls.dfun(state, np.zeros_like(state), per_region))
+        assert out.shape == state.shape and np.all(np.isfinite(out)), cls.__name__
+
+
+@pytest.mark.parametrize("method", ["euler", "heun", "rk4"])
+@pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
+def test_runs_in_the_delayed_example_network(cls, method):
+    dt = DT.get(cls.__name__, 0.1)
+    net = wbxr.Network(cls(), wbxr.load_dataset("example_connectome"), speed=10.0, k=0.05)
+    duration = N_STEPS * dt
+    coupled = cls.default_coupled_var
+    ds = wbxr.simulate(net, duration=duration, dt=dt, method=method, seed=3)
+    values = np.stack([ds[v].values for v in cls.state_variables])
+    assert values.shape == (len(cls.state_variables), N_STEPS, 8)
+    assert np.all(np.isfinite(values))
+    assert np.ptp(ds[coupled].values) > 0
+    # the same compiled program without coupling: the network input must make a difference
+    uncoupled = wbxr.simulate(net.replace(k=0.0), duration=duration, dt=dt, method=method, seed=3)
+    difference = max(float(np.abs(ds[v].values - uncoupled[v].values).max()) for v in cls.state_variables)
+    assert difference > 1e-6
