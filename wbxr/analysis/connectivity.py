@@ -179,19 +179,9 @@ def fc(
     >>> fc(sim, band=(100.0, 1000.0)).attrs["description"]
     'Pearson correlation over time of the 100-1000 Hz band-pass filtered signals'
     """
-    if isinstance(data, xr.Dataset):
-        data = select_variable(data, var, dim=dim)
-    elif isinstance(data, xr.DataArray):
-        if var is not None:
-            raise ValueError(f"var={var!r} is only used with a Dataset; got a DataArray")
-    else:
-        raise TypeError(f"data must be an xarray DataArray or Dataset, got {type(data).__name__}")
+    from wbxr.analysis._core import as_signal  # _core builds on select_variable, defined here
 
-    if dim == REGION_DIM:
-        raise ValueError(f"dim must be the time-like dimension, not {REGION_DIM!r}")
-    for required in (dim, REGION_DIM):
-        if required not in data.dims:
-            raise ValueError(f"data has no {required!r} dimension; its dims are {data.dims}")
+    data = as_signal(data, var, dim)
     if data.sizes[dim] < 2:
         raise ValueError(f"need at least 2 samples along {dim!r} to correlate, got {data.sizes[dim]}")
 
