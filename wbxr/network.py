@@ -245,6 +245,27 @@ class Network:
 
         return explore(self, **kwargs)
 
+    def _repr_html_(self) -> str:
+        from ._html import table
+
+        rows = [
+            ("regions", self.n_regions),
+            ("connectome", self._connectome.attrs.get("name", "")),
+            ("connections (non-zero weights)", int(np.count_nonzero(self.weights))),
+            ("coupling", f"{self.coupling} into {self._coupled_var} (reads {', '.join(self._reads)})"),
+            ("k", f"{self._k:g}"),
+        ]
+        if self._speed is None or self.distances is None:
+            rows.append(("delays", "none"))
+        else:
+            delays = self.distances[self.weights != 0] / self._speed
+            rows.append(("speed", f"{self._speed:g} mm/ms"))
+            if delays.size:
+                rows.append(
+                    ("delays (ms)", f"{delays.min():.3g} / {np.median(delays):.3g} / {delays.max():.3g} (min / median / max)")
+                )
+        return table("Network", ["", ""], rows) + self._model._repr_html_()
+
     def __repr__(self) -> str:
         speed = "no delays" if self._speed is None else f"speed={self._speed:g} mm/ms"
         return (

@@ -206,6 +206,17 @@ class NodeModel:
         """:meth:`describe` as a JSON string (stored in simulation attrs)."""
         return json.dumps(self.describe(), sort_keys=True)
 
+    def _repr_html_(self) -> str:
+        from .._html import format_value, table
+
+        rows = [
+            (f.name, format_value(getattr(self, f.name)), f.metadata["wbxr"].unit, f.metadata["wbxr"].description)
+            for f in parameter_fields(type(self))
+        ]
+        rows += [(f"noise on {var}", repr(process), "", "") for var, process in self.noise.items()]
+        title = f"{type(self).__name__}: state variables {', '.join(self.state_variables)}"
+        return table(title, ["parameter", "value", "unit", "meaning"], rows)
+
     def __repr__(self) -> str:
         parts = [f"{k}={_short(v)}" for k, v in self.parameters().items()]
         if self.noise:
