@@ -507,9 +507,12 @@ def advance_block(
         input_noise = next_input_noise
         states.append(state)
 
+    stacked = jnp.stack(states)  # (block, n_variables, N, M)
     history = carry.history
-    if plan.layout is not None:
-        block_values = jnp.stack([history_values(coupling, read(st)) for st in states], axis=1)
+    if plan.layout is not None:  # one pass over the block, not one per step
+        source = jnp.stack([stacked[:, index] for index in plan.read_indices], axis=1)
+        pre = jax.vmap(coupling.pre)(source)  # (block, channels, N, M)
+        block_values = jnp.moveaxis(pre, 2, 0).reshape(pre.shape[2], plan.block, -1)
         history = record_block(history, block_values, carry.step, plan.layout)
     new_carry = NetworkState(state, input_noise, history, carry.step + plan.block)
-    return new_carry, jnp.stack(states)
+    return new_carry, stacked
