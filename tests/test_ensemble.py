@@ -135,3 +135,14 @@ def test_reduce_fc_of_a_constant_region_is_nan(conn):
     fc = wbxr.ensemble(net, duration=20.0, dt=0.1, seeds=[0], monitors=["x"], reduce="fc",
                        initial_state={"x": 0.0, "y": 0.0}).fc_x.values[0]
     assert fc[0, 0] == pytest.approx(1.0) and np.isnan(fc[1, 1]) and np.isnan(fc[0, 1])
+
+
+def test_a_dask_distributed_cluster_gives_the_same_numbers(conn):
+    """Worker processes (spawned, not forked) each compile and run chunks: same bits."""
+    distributed = pytest.importorskip("dask.distributed")
+    ens = wbxr.ensemble(noisy_net(conn), seeds=range(4), sweep={"k": [0.1, 0.3]}, chunk_size=3, **RUN)
+    local = ens.x.compute(scheduler="threads")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+        remote = ens.x.compute()
+    np.testing.assert_array_equal(remote.values, local.values)

@@ -9,8 +9,10 @@ result is a lazy, dask-backed :class:`xarray.Dataset` with dims
 (``.compute()``, ``.to_netcdf()``, a reduction, ...), and with a ``dask.distributed``
 client active the chunks run on its workers.
 
-A member gives the same numbers as :func:`wbxr.simulate` with its seed and parameters:
-its noise depends only on its seed and the step, and members never mix.  A member whose
+A member gives the same numbers as :func:`wbxr.simulate` with its seed and parameters,
+to float32 rounding (bit for bit with ``chunk_size=1``): its noise depends only on its
+seed and the step, and members never mix.  A ``dask.distributed`` cluster with worker
+processes gives bit-identical results to local threads.  A member whose
 state blows up does not stop the others: the data variable ``nonfinite_time`` holds, per
 member, the first time its state was seen to be NaN/Inf (NaN if never).
 """
