@@ -1,6 +1,5 @@
 """wbxr.random: Threefry bits identical to JAX's, and well-behaved standard normals."""
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
