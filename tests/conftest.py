@@ -19,6 +19,11 @@ class CompileCounter:
     def count(self) -> int:
         return len(self.names)
 
+    def require_names(self) -> None:
+        """Skip a test that identifies compiled functions by name where JAX gives none."""
+        if "?" in self.names:
+            pytest.skip("this JAX version does not report the names of compiled functions")
+
     def __call__(self, event: str, duration: float, **kwargs) -> None:
         if self.active and event == "/jax/core/compile/backend_compile_duration":
             self.names.append(str(kwargs.get("fun_name", "?")))

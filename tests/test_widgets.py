@@ -206,6 +206,7 @@ def test_speed_slider_changes_delays_and_recompiles(explorer, compile_count):
         ex.speed_slider.value = 3.0  # 80 mm now takes ~27 ms: a new delay buffer
     assert ex.result.attrs["speed"] == 3.0 and ex.network.speed == 3.0
     # The documented exception, and the check that the kernel's compilations are seen.
+    compiled.require_names()
     assert len(kernel_compilations(compiled.names)) == 1
     assert_plots_show(ex, "x")
 

@@ -453,8 +453,6 @@ def run_members(
                 (len(processes), n_regions),
                 dtype,
             )
-            # draw them in one pass; unfused, XLA recomputes them in every consumer
-            normals = jax.lax.optimization_barrier(normals)
         if schedule.blocks_per_group == 1:
             net_state, states = advance_block(plan, params, net_state, normals)
             sampled = states[schedule.steps_per_sample - 1 :: schedule.steps_per_sample]
