@@ -158,3 +158,30 @@ def parse_band(band: Any, nyquist_hz: float, name: str = "band") -> tuple[float 
         raise ValueError(f"{name} must be a pair (low_hz, high_hz) in Hz, got {band!r}")
     low, high = band
     return check_band(low, high, nyquist_hz, (f"{name}[0]", f"{name}[1]"))
+
+
+def region_pairs(
+    pairwise: Any, data: xr.DataArray, dim: str, *, name: str, attrs: dict[str, Any]
+) -> xr.DataArray:
+    """Apply ``pairwise`` ((..., T, N) -> (..., N, N)) over ``dim`` and ``"region"``.
+
+    Returns a DataArray with dims ``(..., "region_i", "region_j")`` labelled by region,
+    lazy for dask input (``time`` and ``region`` must be one chunk each).
+    """
+    pair_dims = ("region_i", "region_j")
+    n_regions = data.sizes[REGION_DIM]
+    result = xr.apply_ufunc(
+        pairwise,
+        data,
+        input_core_dims=[[dim, REGION_DIM]],
+        output_core_dims=[list(pair_dims)],
+        dask="parallelized",
+        output_dtypes=[np.float64],
+        dask_gufunc_kwargs={"output_sizes": dict.fromkeys(pair_dims, n_regions)},
+    )
+    if REGION_DIM in data.coords:
+        labels = data[REGION_DIM].values
+        result = result.assign_coords(region_i=labels, region_j=labels)
+    result.name = name
+    result.attrs = dict(attrs)
+    return result

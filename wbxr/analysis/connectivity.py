@@ -179,7 +179,7 @@ def fc(
     >>> fc(sim, band=(100.0, 1000.0)).attrs["description"]
     'Pearson correlation over time of the 100-1000 Hz band-pass filtered signals'
     """
-    from wbxr.analysis._core import as_signal  # _core builds on select_variable, defined here
+    from wbxr.analysis._core import as_signal, region_pairs  # _core builds on select_variable
 
     data = as_signal(data, var, dim)
     if data.sizes[dim] < 2:
@@ -199,21 +199,7 @@ def fc(
     if data.chunks is not None:
         data = data.chunk({dim: -1, REGION_DIM: -1})
 
-    n_regions = data.sizes[REGION_DIM]
-    result = xr.apply_ufunc(
-        _pearson_matrix,
-        data,
-        input_core_dims=[[dim, REGION_DIM]],
-        output_core_dims=[list(FC_DIMS)],
-        dask="parallelized",
-        output_dtypes=[np.float64],
-        dask_gufunc_kwargs={"output_sizes": dict.fromkeys(FC_DIMS, n_regions)},
-    )
-    if REGION_DIM in data.coords:
-        labels = data[REGION_DIM].values
-        result = result.assign_coords(region_i=labels, region_j=labels)
-    result.name = "fc"
-    result.attrs = dict(FC_ATTRS)
+    result = region_pairs(_pearson_matrix, data, dim, name="fc", attrs=FC_ATTRS)
     if filter_description is not None:
         band_text, filter_text = filter_description
         result.attrs["description"] = f"{FC_ATTRS['description']} of the {band_text} filtered signals"

@@ -13,8 +13,7 @@ import numpy as np
 import scipy.signal
 import xarray as xr
 
-from wbxr.analysis._core import REGION_DIM, as_signal, one_chunk, parse_band, sampling_step_ms
-from wbxr.analysis.connectivity import FC_DIMS
+from wbxr.analysis._core import REGION_DIM, as_signal, one_chunk, parse_band, region_pairs, sampling_step_ms
 from wbxr.analysis.filtering import _filter_checked
 
 def _phasors(values: np.ndarray) -> np.ndarray:
@@ -248,21 +247,9 @@ def phase_locking_value(
     [[1.0, 1.0], [1.0, 1.0]]
     """
     data = _prepared(data, var, dim, band)
-    n_regions = data.sizes[REGION_DIM]
-    result = xr.apply_ufunc(
-        _plv_matrix,
-        data,
-        input_core_dims=[[dim, REGION_DIM]],
-        output_core_dims=[list(FC_DIMS)],
-        dask="parallelized",
-        output_dtypes=[np.float64],
-        dask_gufunc_kwargs={"output_sizes": dict.fromkeys(FC_DIMS, n_regions)},
+    result = region_pairs(
+        _plv_matrix, data, dim, name="plv", attrs={"long_name": "phase-locking value", "units": "1"}
     )
-    if REGION_DIM in data.coords:
-        labels = data[REGION_DIM].values
-        result = result.assign_coords(region_i=labels, region_j=labels)
-    result.name = "plv"
-    result.attrs = {"long_name": "phase-locking value", "units": "1"}
     if band is not None:
         result.attrs["filter"] = data.attrs["filter"]
     return result
