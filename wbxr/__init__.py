@@ -11,11 +11,12 @@
 
 __version__ = "0.1.0"
 
-from . import analysis, coupling, models, noise, viz, widgets  # noqa: E402
+from . import analysis, coupling, io, models, noise, viz, widgets  # noqa: E402
 from . import accessor as _accessor  # noqa: E402,F401  (registers the .wb accessor)
 from .connectome import connectome, validate_connectome  # noqa: E402
 from .datasets import list_datasets, load_dataset  # noqa: E402
 from .ensemble import ensemble  # noqa: E402
+from .io import read_connectome, save_connectome  # noqa: E402
 from .network import Network  # noqa: E402
 from .simulate import NonFiniteStateError, simulate  # noqa: E402
 
@@ -25,12 +26,15 @@ __all__ = [
     "connectome",
     "coupling",
     "ensemble",
+    "io",
     "list_datasets",
     "load_dataset",
     "models",
     "Network",
     "noise",
     "NonFiniteStateError",
+    "read_connectome",
+    "save_connectome",
     "simulate",
     "validate_connectome",
     "viz",
