@@ -21,12 +21,6 @@ from wbxr.viz import (  # noqa: E402
 REGIONS = ["lh_V1", "rh_V1", "lh_M1"]
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture
 def simulation():
     rng = np.random.default_rng(0)
