@@ -24,23 +24,28 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import io
 import math
 import time
 from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as widgets
-import matplotlib
-import matplotlib.image
 import numpy as np
 import xarray as xr
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 
+from ._figure_widget import (
+    DESCRIPTION_WIDTH,
+    FigureView,
+    ShowsWidget,
+    data_label,
+    error_html,
+    region_lines,
+    region_ticks,
+    show_time_series,
+)
 from .analysis import fc
 from .models.base import ParameterInfo, parameter_fields
 from .network import Network
@@ -48,11 +53,6 @@ from .simulate import simulate
 
 __all__ = ["explore", "Explorer"]
 
-#: Width of the slider descriptions, so that the sliders line up.
-_DESCRIPTION_WIDTH = "120px"
-#: Most regions for which tick labels and a legend are drawn.
-_MAX_LABELLED_REGIONS = 16
-_MAX_LEGEND_ENTRIES = 8
 #: Size of the figure (inches) and its resolution when shown as a PNG.
 _FIGSIZE = (12.0, 3.6)
 _DPI = 90
@@ -77,7 +77,7 @@ def _slider(value: float, low: float, high: float, description: str, tooltip: st
         tooltip=tooltip,
         readout_format=".4g",
         continuous_update=False,
-        style={"description_width": _DESCRIPTION_WIDTH},
+        style={"description_width": DESCRIPTION_WIDTH},
         layout=widgets.Layout(width="360px"),
     )
 
@@ -86,27 +86,7 @@ def _is_scalar(value: Any) -> bool:
     return np.ndim(value) == 0
 
 
-def _ipympl_active() -> bool:
-    """Whether matplotlib's current backend is ipympl (``%matplotlib widget``)."""
-    backend = str(matplotlib.get_backend()).lower()
-    return "ipympl" in backend or backend == "widget"
-
-
-def _data_label(da: xr.DataArray) -> str:
-    long_name = da.attrs.get("long_name") or str(da.name)
-    units = da.attrs.get("units")
-    return f"{long_name} [{units}]" if units and units != "1" else str(long_name)
-
-
-def _region_ticks(ax: Axes, labels: Sequence[str]) -> None:
-    if len(labels) > _MAX_LABELLED_REGIONS:
-        return
-    ticks = np.arange(len(labels))
-    ax.set_xticks(ticks, labels, rotation=90, fontsize="x-small")
-    ax.set_yticks(ticks, labels, fontsize="x-small")
-
-
-class Explorer:
+class Explorer(ShowsWidget):
     """Sliders for a network's parameters wired to live plots of its simulation.
 
     Build it with :func:`explore`; the arguments are the same.  Show it by leaving it as
@@ -252,13 +232,13 @@ class Explorer:
             options=variables,
             value=default_variable,
             description="show",
-            style={"description_width": _DESCRIPTION_WIDTH},
+            style={"description_width": DESCRIPTION_WIDTH},
             layout=widgets.Layout(width="260px"),
         )
         self.seed_text = widgets.IntText(
             value=seed,
             description="seed",
-            style={"description_width": _DESCRIPTION_WIDTH},
+            style={"description_width": DESCRIPTION_WIDTH},
             layout=widgets.Layout(width="260px"),
         )
         self.auto_checkbox = widgets.Checkbox(value=True, description="run on every change", indent=False)
@@ -268,29 +248,15 @@ class Explorer:
     def _build_figure(self, net: Network) -> None:
         n = net.n_regions
         labels = net.labels
-        self._shown_as_png = not _ipympl_active()
-        if self._shown_as_png:
-            figure = Figure(figsize=_FIGSIZE, dpi=_DPI, layout="constrained")
-            FigureCanvasAgg(figure)
-            self.figure_widget: widgets.DOMWidget = widgets.Image(
-                format="png", layout=widgets.Layout(max_width="100%")
-            )
-        else:
-            import matplotlib.pyplot as plt
-
-            with plt.ioff():
-                figure = plt.figure(figsize=_FIGSIZE, layout="constrained")
-            self.figure_widget = figure.canvas
-        self.figure = figure
+        self._view = FigureView(_FIGSIZE, _DPI)
+        self.figure: Figure = self._view.figure
+        self.figure_widget: widgets.DOMWidget = self._view.widget
+        figure = self.figure
         grid = figure.add_gridspec(1, 3, width_ratios=(2.0, 1.0, 1.0))
         activity, fc_axes, weights_axes = (figure.add_subplot(grid[0, i]) for i in range(3))
-        self.lines: list[Line2D] = [
-            activity.plot([], [], linewidth=0.8, label=label)[0] for label in labels
-        ]
+        self.lines: list[Line2D] = region_lines(activity, labels)
         activity.set_xlabel("time [ms]")
         activity.set_title("activity", fontsize="medium")
-        if n <= _MAX_LEGEND_ENTRIES:
-            activity.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="xx-small", frameon=False)
         self.fc_image: AxesImage = fc_axes.imshow(
             np.full((n, n), np.nan), vmin=-1.0, vmax=1.0, cmap="RdBu_r", interpolation="nearest"
         )
@@ -304,7 +270,7 @@ class Explorer:
         weights_axes.set_xlabel("source", fontsize="small")
         weights_axes.set_ylabel("target", fontsize="small")
         for ax in (fc_axes, weights_axes):
-            _region_ticks(ax, labels)
+            region_ticks(ax, labels)
         self._activity_axes = activity
 
     def _layout(self) -> widgets.VBox:
@@ -398,10 +364,7 @@ class Explorer:
             self._wall_time = time.perf_counter() - start
         except Exception as error:  # noqa: BLE001 - shown to the user, never raised into the event loop
             self.last_error = error
-            self.status.value = (
-                f'<span style="color:#b00020"><b>{type(error).__name__}</b>: '
-                f"{html.escape(str(error))}</span>"
-            )
+            self.status.value = error_html(error)
             return None
         self.last_error = None
         self.result = result
@@ -423,49 +386,22 @@ class Explorer:
         if self.result is None:
             return
         da = self.result[self.variable_dropdown.value]
-        time_ms = da["time"].values
         values = np.asarray(da.transpose("time", "region").values)
-        for column, line in enumerate(self.lines):
-            line.set_data(time_ms, values[:, column])
-        ax = self._activity_axes
-        if time_ms.size > 1:
-            ax.set_xlim(time_ms[0], time_ms[-1])
-        low, high = float(np.min(values)), float(np.max(values))
-        pad = 0.05 * (high - low) if high > low else max(1e-6, 0.05 * abs(high))
-        ax.set_ylim(low - pad, high + pad)
-        ax.set_ylabel(_data_label(da))
+        show_time_series(self._activity_axes, self.lines, da["time"].values, values)
+        self._activity_axes.set_ylabel(data_label(da))
         if da.sizes["time"] >= 2:
             self.fc_image.set_data(fc(da).values)
         else:
             self.fc_image.set_data(np.full(self.fc_image.get_array().shape, np.nan))
-        self._redraw()
-
-    def _redraw(self) -> None:
-        self.figure.canvas.draw_idle()
-        if self._shown_as_png:
-            # Agg: draw_idle() has drawn the figure; send its pixels to the browser.
-            buffer = io.BytesIO()
-            matplotlib.image.imsave(buffer, np.asarray(self.figure.canvas.buffer_rgba()), format="png")
-            self.figure_widget.value = buffer.getvalue()
+        self._view.redraw()
 
     # -- display and clean-up -----------------------------------------------------------
     def close(self) -> None:
         """Close the widgets and the figure (the explorer stops responding)."""
         for control in self._run_controls():
             control.unobserve(self._on_change, names="value")
-        if not self._shown_as_png:
-            import matplotlib.pyplot as plt
-
-            plt.close(self.figure)
+        self._view.close()
         self.widget.close()
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        return self.widget._repr_mimebundle_(**kwargs)
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
     def __repr__(self) -> str:
         return f"Explorer({self.network!r})"
