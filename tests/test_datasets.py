@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +12,12 @@ import pytest
 import xarray as xr
 
 from wbxr.connectome import validate_connectome
-from wbxr.datasets import list_datasets, load_dataset
+from wbxr.datasets import list_datasets, load_dataset, load_empirical_fc
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GENERATOR_SCRIPT = REPO_ROOT / "scripts" / "make_example_connectome.py"
 RING_RADIUS_MM = 40.0
+HAS_TVBOPTIM = importlib.util.find_spec("tvboptim") is not None
 
 
 @pytest.fixture
@@ -105,13 +107,17 @@ def test_list_datasets():
 
 def test_every_listed_dataset_loads():
     for name in list_datasets():
+        if name == "dk84" and not HAS_TVBOPTIM:
+            continue  # covered by the dk84 tests, which skip with a reason
         assert load_dataset(name).attrs["n_regions"] >= 1
 
 
 @pytest.mark.parametrize("name", ["no_such_dataset", "Example_Connectome", ""])
 def test_unknown_dataset_name(name):
-    with pytest.raises(ValueError, match=rf"unknown dataset name='{name}'.*\['example_connectome'\]"):
+    with pytest.raises(ValueError, match=rf"unknown dataset name='{name}'.*\['dk84', 'example_connectome'\]"):
         load_dataset(name)
+    with pytest.raises(ValueError, match=rf"unknown dataset name='{name}'"):
+        load_empirical_fc(name)
 
 
 def test_generator_script_reproduces_shipped_file(tmp_path):
@@ -120,3 +126,210 @@ def test_generator_script_reproduces_shipped_file(tmp_path):
     with xr.open_dataset(output, engine="scipy") as stored:
         regenerated = validate_connectome(stored.load())
     xr.testing.assert_identical(regenerated, load_dataset("example_connectome"))
+
+
+def test_list_datasets_tells_size_and_licence():
+    datasets = list_datasets()
+    assert list(datasets) == ["example_connectome", "dk84"]
+    assert "2.5 kB" in datasets["example_connectome"]
+    assert "licence: BSD-3-Clause" in datasets["example_connectome"]
+    assert "84 regions" in datasets["dk84"] and "licence: EUPL-1.2" in datasets["dk84"]
+    assert "empirical resting-state BOLD FC" in datasets["dk84"]
+
+
+def test_example_connectome_has_no_empirical_fc():
+    with pytest.raises(ValueError, match=r"name='example_connectome' has no empirical FC.*\['dk84'\]"):
+        load_empirical_fc("example_connectome")
+
+
+# --- dk84: the real connectome read from the installed tvboptim package -----------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+from wbxr.datasets._dk84 import region_centroids  # noqa: E402
+
+needs_tvboptim = pytest.mark.skipif(
+    not HAS_TVBOPTIM, reason="dk84 reads its files from tvboptim: pip install 'wbxr[data]'"
+)
+
+
+def _tvboptim_data() -> Path:
+    """The tvboptim data folder, located independently of wbxr."""
+    return Path(next(iter(importlib.util.find_spec("tvboptim").submodule_search_locations))) / "data"
+
+
+@pytest.fixture(scope="module")
+def dk84() -> xr.Dataset:
+    if not HAS_TVBOPTIM:
+        pytest.skip("dk84 reads its files from tvboptim: pip install 'wbxr[data]'")
+    return load_dataset("dk84")
+
+
+@pytest.fixture(scope="module")
+def dk84_fc() -> xr.DataArray:
+    if not HAS_TVBOPTIM:
+        pytest.skip("dk84 reads its files from tvboptim: pip install 'wbxr[data]'")
+    return load_empirical_fc("dk84")
+
+
+@needs_tvboptim
+def test_dk84_regions_and_hemispheres(dk84):
+    labels = dk84["target"].values.tolist()
+    assert dk84.attrs["n_regions"] == 84 and len(set(labels)) == 84
+    assert labels[:3] == ["L.BSTS", "L.CACG", "L.CMFG"]
+    assert labels[34:42] == ["L.CER", "L.TH", "L.CA", "L.PU", "L.PA", "L.HI", "L.AM", "L.AC"]
+    assert labels[42] == "R.TH" and labels[-1] == "R.CER"
+    assert dk84["region"].values.tolist() == labels
+    assert dk84["hemisphere"].values.tolist() == [label[0] for label in labels]
+    assert (dk84["hemisphere"] == "L").sum() == 42
+    names = dict(zip(labels, dk84["freesurfer_name"].values.tolist()))
+    assert names["L.BSTS"] == "ctx-lh-bankssts" and names["R.CER"] == "Right-Cerebellum-Cortex"
+
+
+@needs_tvboptim
+def test_dk84_weights_and_lengths_are_the_shipped_ones(dk84):
+    with np.load(_tvboptim_data() / "connectivity" / "dk_average" / "data.npz") as raw:
+        raw_weights, raw_lengths = raw["weights"], raw["lengths"]
+        assert raw["region_labels"].tolist() == dk84["target"].values.tolist()
+    weights = dk84["weights"].values
+    assert weights.max() == 1.0
+    np.testing.assert_allclose(weights * dk84.attrs["weights_raw_max"], raw_weights, rtol=1e-14)
+    assert dk84.attrs["weights_raw_max"] == pytest.approx(210222.855, rel=1e-8)
+    np.testing.assert_array_equal(dk84["distances"].values, raw_lengths)
+    np.testing.assert_array_equal(weights, weights.T)
+    np.testing.assert_array_equal(np.diag(weights), np.zeros(84))
+    off_diagonal = ~np.eye(84, dtype=bool)
+    assert (weights[off_diagonal] > 0).all()
+    lengths = dk84["distances"].values
+    assert lengths[off_diagonal].min() > 0 and lengths.max() == pytest.approx(224.216, abs=1e-3)
+    assert dk84["distances"].attrs["units"] == "mm"
+
+
+@needs_tvboptim
+def test_dk84_centres_are_voxel_centroids_in_mni_space(dk84):
+    nibabel = pytest.importorskip("nibabel")
+    image = nibabel.load(_tvboptim_data() / "plotting" / "dk_average" / "aparc+aseg-mni_09c.nii.gz")
+    volume = np.asarray(image.dataobj)
+    # independent reference: mean voxel index of FreeSurfer label 1001 (ctx-lh-bankssts), 49 (Right-Thalamus)
+    for label, fs_index in (("L.BSTS", 1001), ("R.TH", 49), ("L.CER", 8)):
+        voxels = np.argwhere(volume == fs_index)
+        expected = image.affine[:3, :3] @ voxels.mean(axis=0) + image.affine[:3, 3]
+        np.testing.assert_allclose(dk84["centres"].sel(region=label).values, expected, atol=1e-9)
+    centres = dk84["centres"]
+    left = dk84["hemisphere"] == "L"
+    assert float(centres.sel(axis="x")[left].max()) < 0 < float(centres.sel(axis="x")[~left].min())
+    # mirror symmetry of homologous regions: within 1-2 mm typically, < 10 mm at worst
+    left_labels = dk84["region"].values[left.values]
+    left_xyz = centres.sel(region=left_labels).values
+    right_xyz = centres.sel(region=["R" + label[1:] for label in left_labels]).values
+    mirror_error = np.abs(left_xyz * [-1, 1, 1] - right_xyz)
+    assert (np.median(mirror_error, axis=0) < 2.5).all()
+    assert mirror_error.max() < 10
+    # anatomy: occipital pericalcarine at the back, frontal pole in front, cerebellum low
+    assert centres.sel(region="L.PCAL", axis="y") < -60 < 50 < centres.sel(region="L.FP", axis="y")
+    assert centres.sel(region="R.CER", axis="z") < -30
+    assert abs(centres.sel(region="L.TH", axis="x")) < 20
+
+
+@needs_tvboptim
+def test_dk84_tract_lengths_exceed_straight_lines(dk84):
+    centres = dk84["centres"].values
+    euclidean = np.linalg.norm(centres[:, None, :] - centres[None, :, :], axis=-1)
+    off_diagonal = ~np.eye(84, dtype=bool)
+    lengths = dk84["distances"].values[off_diagonal]
+    assert np.corrcoef(lengths, euclidean[off_diagonal])[0, 1] == pytest.approx(0.760, abs=0.005)
+    assert np.median(lengths / euclidean[off_diagonal]) == pytest.approx(1.68, abs=0.01)
+
+
+@needs_tvboptim
+def test_dk84_empirical_fc(dk84, dk84_fc):
+    assert dk84_fc.dims == ("region_i", "region_j")
+    assert dk84_fc["region_i"].values.tolist() == dk84["target"].values.tolist()
+    assert dk84_fc["region_j"].values.tolist() == dk84["target"].values.tolist()
+    values = dk84_fc.values
+    np.testing.assert_array_equal(np.diag(values), np.ones(84))
+    np.testing.assert_array_equal(values, values.T)
+    with np.load(_tvboptim_data() / "functional" / "dk_average" / "data.npz") as raw:
+        off_diagonal = ~np.eye(84, dtype=bool)
+        np.testing.assert_array_equal(values[off_diagonal], raw["fc"][off_diagonal])
+    assert values.min() == pytest.approx(-0.0482, abs=1e-4) and values[off_diagonal].max() == pytest.approx(0.8785, abs=1e-4)
+    assert dk84_fc.attrs["units"] == "1" and dk84_fc.attrs["licence"].startswith("EUPL-1.2")
+    # structure predicts function in the same region order: r(log1p(raw W), FC) over the upper triangle
+    upper = np.triu_indices(84, k=1)
+    raw_weights = dk84["weights"].values * dk84.attrs["weights_raw_max"]
+    r = np.corrcoef(np.log1p(raw_weights[upper]), values[upper])[0, 1]
+    assert r == pytest.approx(0.456, abs=0.002)
+    shuffled = np.random.default_rng(0).permutation(84)
+    r_shuffled = np.corrcoef(np.log1p(raw_weights[upper]), values[np.ix_(shuffled, shuffled)][upper])[0, 1]
+    assert abs(r_shuffled) < 0.15
+
+
+@needs_tvboptim
+def test_dk84_fc_matches_by_label_in_fc_similarity(dk84_fc):
+    from wbxr.analysis import fc_similarity
+
+    assert float(fc_similarity(dk84_fc, dk84_fc)) == pytest.approx(1.0)
+    reversed_labels = dk84_fc["region_i"].values[::-1]
+    reordered = dk84_fc.sel(region_i=reversed_labels, region_j=reversed_labels)
+    assert float(fc_similarity(dk84_fc, reordered)) == pytest.approx(1.0)
+
+
+@needs_tvboptim
+def test_dk84_provenance_and_round_trip(dk84, dk84_fc, tmp_path):
+    import hashlib
+
+    for attr in ("source", "licence", "citation", "processing"):
+        assert dk84.attrs[attr] and dk84_fc.attrs[attr]
+    assert "tvboptim" in dk84.attrs["source"] and "Desikan" in dk84.attrs["citation"]
+    assert dk84.attrs["licence"].startswith("EUPL-1.2")
+    npz = _tvboptim_data() / "connectivity" / "dk_average" / "data.npz"
+    assert dk84.attrs["sha256_structure"] == hashlib.sha256(npz.read_bytes()).hexdigest()
+    xr.testing.assert_identical(validate_connectome(dk84), dk84)
+    from wbxr.io import read_connectome, save_connectome
+
+    path = save_connectome(dk84, tmp_path / "dk84.nc")
+    restored = read_connectome(path)
+    np.testing.assert_array_equal(restored["weights"].values, dk84["weights"].values)
+    np.testing.assert_array_equal(restored["centres"].values, dk84["centres"].values)
+
+
+@needs_tvboptim
+def test_dk84_each_load_is_fresh():
+    first = load_dataset("dk84")
+    first["weights"].values[0, 1] = -5.0
+    assert load_dataset("dk84")["weights"].values[0, 1] > 0
+
+
+def test_dk84_without_tvboptim_says_how_to_install(monkeypatch):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *args: None if name == "tvboptim" else real_find_spec(name, *args)
+    )
+    with pytest.raises(ModuleNotFoundError, match=r"tvboptim.*not installed.*pip install 'wbxr\[data\]'"):
+        load_dataset("dk84")
+    with pytest.raises(ModuleNotFoundError, match="pip install 'wbxr\\[data\\]'"):
+        load_empirical_fc("dk84")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    volume=arrays(np.int64, (5, 4, 3), elements=st.integers(0, 4)),
+    scale=st.floats(0.5, 3.0),
+    shift=st.tuples(*[st.floats(-100, 100)] * 3),
+)
+def test_region_centroids_match_a_brute_force_reference(volume, scale, shift):
+    affine = np.diag([scale, -scale, 2 * scale, 1.0])
+    affine[:3, 3] = shift
+    label_sets = [[1], [2, 3], [4]]
+    present = [any((volume == label).any() for label in labels) for labels in label_sets]
+    if not all(present):
+        with pytest.raises(ValueError, match="no voxel carries the labels"):
+            region_centroids(volume, affine, label_sets)
+        return
+    centroids = region_centroids(volume, affine, label_sets)
+    for region, labels in enumerate(label_sets):
+        voxels = np.argwhere(np.isin(volume, labels)).astype(float)
+        expected = (affine @ np.column_stack([voxels, np.ones(len(voxels))]).T).T[:, :3].mean(axis=0)
+        np.testing.assert_allclose(centroids[region], expected, atol=1e-9)
