@@ -9,6 +9,7 @@ function in :mod:`wbxr.analysis` or :mod:`wbxr.viz` that does the work::
     ds.wb.plot()             # wbxr.viz.plot(ds): connectome, time series or FC
     ds.wb.plot.timeseries()  # wbxr.viz.plot_timeseries(ds)
     ds.wb.plot.psd()         # wbxr.viz.plot_psd(ds)
+    ds.wb.explore()          # wbxr.result_explorer.explore_result(ds): widgets in Jupyter
 """
 
 from __future__ import annotations
@@ -70,6 +71,10 @@ class WbPlot:
         """Weights and distances side by side (see :func:`wbxr.viz.plot_connectome`)."""
         return viz.plot_connectome(self._obj, **kwargs)
 
+    def brain(self, **kwargs: Any) -> Any:
+        """Nodes at the region centres, strongest edges by weight (see :func:`wbxr.viz.plot_brain`)."""
+        return viz.plot_brain(self._obj, **kwargs)
+
     def fcd(self, **kwargs: Any) -> Axes:
         """FCD matrix, window time against window time (see :func:`wbxr.viz.plot_fcd`)."""
         return viz.plot_fcd(self._obj, **kwargs)
@@ -93,6 +98,12 @@ class _WbAccessor:
     def plot(self) -> WbPlot:
         """Plotting namespace; call it (``.wb.plot()``) or use one of its methods."""
         return WbPlot(self._obj)
+
+    def explore(self, **kwargs: Any) -> Any:
+        """Browse a result in Jupyter: regions, time window, FC and FCD (see :func:`wbxr.result_explorer.explore_result`)."""
+        from wbxr.result_explorer import explore_result  # ipywidgets only when asked for
+
+        return explore_result(self._obj, **kwargs)
 
 
 class WbDatasetAccessor(_WbAccessor):
