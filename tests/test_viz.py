@@ -327,3 +327,158 @@ def test_plot_bold_in_seconds(rhythm):
 def test_plot_dispatches_fcd_and_psd(rhythm):
     assert len(plot(fcd(rhythm, 500.0, 250.0)).images) == 1
     assert len(plot(psd(rhythm)).get_lines()) == 3
+
+
+# --- brain plot --------------------------------------------------------------------------------
+
+import importlib.util  # noqa: E402
+
+import matplotlib.colors  # noqa: E402
+
+import wbxr  # noqa: E402,F401  (registers the .wb accessor)
+from wbxr.viz import HEMISPHERE_COLOURS, brain, plot_brain, strongest_edges  # noqa: E402
+
+SIX = ["L.a", "L.b", "L.c", "R.a", "R.b", "R.c"]
+
+
+@pytest.fixture
+def six_regions():
+    """Six regions with distinct centres and distinct pair strengths 1..15 (pair order)."""
+    rng = np.random.default_rng(3)
+    centres = rng.uniform(-60, 60, size=(6, 3))
+    centres[:3, 0] = -np.abs(centres[:3, 0]) - 1
+    centres[3:, 0] = np.abs(centres[3:, 0]) + 1
+    weights = np.zeros((6, 6))
+    rows, cols = np.triu_indices(6, k=1)
+    weights[rows, cols] = rng.permutation(np.arange(1.0, 16.0))
+    weights = weights + weights.T
+    return wbxr.connectome(weights, labels=SIX, centres=centres, name="six")
+
+
+def _edges_and_nodes(ax):
+    edges = [c for c in ax.collections if c.get_label() == "edges"]
+    nodes = [c for c in ax.collections if c.get_label() == "regions"]
+    assert len(edges) == len(nodes) == 1
+    return edges[0], nodes[0]
+
+
+@pytest.mark.parametrize(("view", "columns"), [("axial", [0, 1]), ("sagittal", [1, 2]), ("coronal", [0, 2])])
+def test_plot_brain_nodes_are_projected_centres(six_regions, view, columns):
+    ax = plot_brain(six_regions, view=view)
+    _, nodes = _edges_and_nodes(ax)
+    np.testing.assert_array_equal(nodes.get_offsets(), six_regions["centres"].values[:, columns])
+    assert ax.get_title() == view
+    assert ax.get_xlabel().startswith("xyz"[columns[0]] + " [mm]")
+    assert ax.get_ylabel().startswith("xyz"[columns[1]] + " [mm]")
+
+
+@pytest.mark.parametrize(("fraction", "expected"), [(0.0, 0), (0.2, 3), (0.21, 4), (0.5, 8), (1.0, 15)])
+def test_plot_brain_draws_the_top_fraction_of_edges(six_regions, fraction, expected):
+    ax = plot_brain(six_regions, edge_fraction=fraction)
+    edges, _ = _edges_and_nodes(ax)
+    segments = edges.get_segments()
+    assert len(segments) == expected  # ceil(fraction * 15)
+    weights = six_regions["weights"].values
+    centres = six_regions["centres"].values[:, :2]
+    # reference: the `expected` largest pair weights, independently
+    rows, cols = np.triu_indices(6, k=1)
+    top = np.sort(weights[rows, cols])[::-1][:expected]
+    drawn = []
+    for segment in segments:
+        i = int(np.argmin(np.linalg.norm(centres - segment[0], axis=1)))
+        j = int(np.argmin(np.linalg.norm(centres - segment[1], axis=1)))
+        np.testing.assert_array_equal(segment, centres[[i, j]])
+        drawn.append(weights[i, j])
+    assert sorted(drawn, reverse=True) == top.tolist()
+    if expected:
+        # drawn weakest first; width and opacity grow linearly with weight
+        assert drawn == sorted(drawn)
+        relative = np.array(drawn) / max(drawn)
+        np.testing.assert_allclose(edges.get_linewidths(), 0.5 + 2.5 * relative)
+        np.testing.assert_allclose(edges.get_colors()[:, 3], 0.15 + 0.75 * relative)
+
+
+def test_strongest_edges_directed_zero_and_ties():
+    w = np.array([[0.0, 0.0, -4.0], [2.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    rows, cols, strength = strongest_edges(w, 1.0)  # pair (1,2) has no weight: not drawn
+    assert rows.tolist() == [0, 0] and cols.tolist() == [2, 1] and strength.tolist() == [4.0, 2.0]
+    rows, cols, _ = strongest_edges(np.ones((4, 4)), 0.5)  # ties: pair order
+    assert list(zip(rows.tolist(), cols.tolist())) == [(0, 1), (0, 2), (0, 3)]
+
+
+def test_plot_brain_hemisphere_colours_and_node_sizes(six_regions):
+    _, nodes = _edges_and_nodes(plot_brain(six_regions, node_size=25.0))
+    left, right = (matplotlib.colors.to_rgba(HEMISPHERE_COLOURS[side]) for side in ("left", "right"))
+    np.testing.assert_allclose(nodes.get_facecolors(), [left] * 3 + [right] * 3)
+    np.testing.assert_array_equal(nodes.get_sizes(), np.full(6, 25.0))
+    # a hemisphere coordinate wins over the sign of x
+    flipped = six_regions.assign_coords(hemisphere=("region", ["R", "R", "R", "L", "L", "midline"]))
+    _, nodes = _edges_and_nodes(plot_brain(flipped))
+    grey = matplotlib.colors.to_rgba(HEMISPHERE_COLOURS["midline"])
+    np.testing.assert_allclose(nodes.get_facecolors(), [right] * 3 + [left] * 2 + [grey])
+    # strength sizes: 10 .. 100 in proportion to the region strength
+    strength = six_regions["weights"].values.sum(axis=1)
+    np.testing.assert_allclose(nodes.get_sizes(), 10 + 90 * strength / strength.max())
+
+
+def test_plot_brain_all_views_accessor_and_alias(six_regions):
+    axes = six_regions.wb.plot.brain(view="all", labels=True)
+    assert [ax.get_title() for ax in axes] == ["axial", "sagittal", "coronal"]
+    assert [text.get_text() for text in axes[1].texts] == SIX
+    np.testing.assert_array_equal(
+        _edges_and_nodes(axes[2])[1].get_offsets(), six_regions["centres"].values[:, [0, 2]]
+    )
+    assert brain is plot_brain
+    _, given = plt.subplots()
+    assert brain(six_regions, ax=given) is given
+
+
+def test_plot_brain_errors(six_regions):
+    with pytest.raises(ValueError, match="no 'centres'"):
+        plot_brain(six_regions.drop_vars("centres"))
+    with pytest.raises(TypeError, match="connectome xarray.Dataset"):
+        plot_brain(six_regions["weights"])
+    with pytest.raises(ValueError, match=r"view='top' is not one of \['axial', 'sagittal', 'coronal', 'all'\]"):
+        plot_brain(six_regions, view="top")
+    for bad in (-0.1, 1.5, True, "half"):
+        with pytest.raises(ValueError, match="edge_fraction=.* between 0 and 1"):
+            plot_brain(six_regions, edge_fraction=bad)
+    with pytest.raises(ValueError, match="node_size='big'"):
+        plot_brain(six_regions, node_size="big")
+    with pytest.raises(ValueError, match="backend='plotly'"):
+        plot_brain(six_regions, backend="plotly")
+    _, single = plt.subplots()
+    with pytest.raises(ValueError, match="ax has 1 Axes, view='all' needs 3"):
+        plot_brain(six_regions, ax=single, view="all")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tvboptim") is None, reason="dk84 needs tvboptim: pip install 'wbxr[data]'")
+def test_plot_brain_of_the_real_connectome():
+    conn = wbxr.load_dataset("dk84")
+    edges, nodes = _edges_and_nodes(conn.wb.plot.brain(edge_fraction=0.05))
+    assert len(edges.get_segments()) == 175  # ceil(0.05 * 84 * 83 / 2)
+    assert nodes.get_offsets().shape == (84, 2)
+    left = np.asarray(nodes.get_offsets())[:42, 0]
+    assert (left < 0).all()
+
+
+def test_plot_brain_nilearn_glass_brain(six_regions):
+    pytest.importorskip("nilearn")
+    display = plot_brain(six_regions, backend="nilearn", edge_fraction=0.2)
+    assert type(display).__module__.startswith("nilearn")
+    display.close()
+
+
+def test_plot_brain_nilearn_missing_says_how_to_install(six_regions, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_nilearn(name, *args, **kwargs):
+        if name == "nilearn" or name.startswith("nilearn."):
+            raise ImportError("no nilearn here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_nilearn)
+    with pytest.raises(ModuleNotFoundError, match=r"needs nilearn \(pip install nilearn\)"):
+        plot_brain(six_regions, backend="nilearn")

@@ -15,7 +15,8 @@ from . import analysis, coupling, io, models, noise, viz, widgets  # noqa: E402
 from . import accessor as _accessor  # noqa: E402,F401  (registers the .wb accessor)
 from .connectome import connectome, validate_connectome  # noqa: E402
 from .datasets import list_datasets, load_dataset  # noqa: E402
-from .ensemble import ensemble  # noqa: E402
+from .ensemble import NonFiniteMemberWarning, ensemble, failed_members  # noqa: E402
+from .ensemble_store import save_ensemble  # noqa: E402
 from .io import read_connectome, save_connectome  # noqa: E402
 from .network import Network  # noqa: E402
 from .simulate import NonFiniteStateError, simulate  # noqa: E402
@@ -26,15 +27,18 @@ __all__ = [
     "connectome",
     "coupling",
     "ensemble",
+    "failed_members",
     "io",
     "list_datasets",
     "load_dataset",
     "models",
     "Network",
     "noise",
+    "NonFiniteMemberWarning",
     "NonFiniteStateError",
     "read_connectome",
     "save_connectome",
+    "save_ensemble",
     "simulate",
     "validate_connectome",
     "viz",

@@ -1,35 +1,46 @@
-"""Ensembles over noise seeds and parameter sweeps: vmap-free batching inside, dask outside.
+"""Ensembles over noise seeds and parameter sweeps: member batching inside, dask outside.
 
 :func:`ensemble` runs every combination of a list of seeds and of swept parameter values
 (the outer product).  Members that share the connectome and delays run together in one
 compiled call, with the members as the innermost array axis (see :mod:`wbxr.delays`);
 each *chunk* of members is one dask task, and all chunks share one compilation.  The
 result is a lazy, dask-backed :class:`xarray.Dataset` with dims
-``("seed", *swept parameters, "time", "region")``: nothing runs until it is computed
-(``.compute()``, ``.to_netcdf()``, a reduction, ...), and with a ``dask.distributed``
-client active the chunks run on its workers.
+``("seed", *swept parameters, "time", "region")`` (or the dims of a reduction): nothing
+runs until it is computed (``.compute()``, ``.to_zarr()``, a reduction, ...), and with a
+``dask.distributed`` client active the chunks run on its workers.
+
+The chunks form a regular grid over the member dims (every chunk but the last along each
+dim has the same size, one ``speed`` value per chunk), so each chunk is exactly one chunk
+of every variable: ``result.to_zarr(path)`` and :func:`wbxr.save_ensemble` write the
+result chunk by chunk, holding a few chunks at a time.
 
 A member gives the same numbers as :func:`wbxr.simulate` with its seed and parameters,
 to float32 rounding (bit for bit with ``chunk_size=1``): its noise depends only on its
 seed and the step, and members never mix.  A ``dask.distributed`` cluster with worker
-processes gives bit-identical results to local threads.  A member whose
-state blows up does not stop the others: the data variable ``nonfinite_time`` holds, per
-member, the first time its state was seen to be NaN/Inf (NaN if never).
+processes gives bit-identical results to local threads.  A member whose state blows up
+does not stop the others: the data variable ``nonfinite_time`` holds, per member, the
+first time its state was seen to be NaN/Inf (NaN if never), the chunk that ran it emits
+a :class:`NonFiniteMemberWarning` naming its coordinates, and :func:`failed_members`
+lists them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+import math
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Union
 
 import dask
 import dask.array as da
 import jax.numpy as jnp
 import numpy as np
+import pandas as pd
 import xarray as xr
 
-from ._units import SPEED_UNIT, SPEED_UNIT_NAME, UNITLESS_UNIT, to_magnitude
+from ._units import SPEED_UNIT, SPEED_UNIT_NAME, UNITLESS_UNIT, time_ms, to_magnitude
 from .models.base import parameter_fields
 from .network import Network, StepParams, stack_members
 from .simulate import (
@@ -43,10 +54,17 @@ from .simulate import (
     variable_attrs,
 )
 
-__all__ = ["ensemble"]
+__all__ = ["ensemble", "failed_members", "NonFiniteMemberWarning", "MemberReduction"]
 
 #: Members per chunk when not given: enough to fill vector units, small enough to stream.
 DEFAULT_CHUNK_SIZE = 16
+
+#: A per-member reduction: the member's Dataset in, named DataArrays (or numbers) out.
+MemberReduction = Callable[[xr.Dataset], Union[Mapping[str, Any], xr.Dataset]]
+
+
+class NonFiniteMemberWarning(RuntimeWarning):
+    """Ensemble members whose state became NaN/Inf (their coordinates are in the message)."""
 
 
 def _sweep_values(net: Network, sweep: Mapping[str, Any] | None) -> dict[str, np.ndarray]:
@@ -89,6 +107,192 @@ def _member_network(net: Network, point: Mapping[str, float]) -> Network:
     return net.replace(**changes) if changes else net
 
 
+def block_shape(shape: Sequence[int], chunk_size: int, first_free: int) -> tuple[int, ...]:
+    """The shape of a regular chunk of members, at most ``chunk_size`` of them.
+
+    Whole trailing axes are taken while they fit, then a part of the next axis; axes
+    before ``first_free`` (``speed``: one delay structure per chunk) get 1.
+
+    Examples
+    --------
+    >>> block_shape((4, 10), 16, 0)   # 4 seeds x 10 k values: one seed per chunk
+    (1, 10)
+    >>> block_shape((1, 64), 16, 0)   # 1 seed x 64 k values
+    (1, 16)
+    >>> block_shape((2, 3, 2), 16, 1)  # 2 speeds x 3 seeds x 2 values
+    (1, 3, 2)
+    """
+    block = [1] * len(shape)
+    members = 1
+    for axis in reversed(range(first_free, len(shape))):
+        if members * shape[axis] <= chunk_size:
+            block[axis] = shape[axis]
+            members *= shape[axis]
+        else:
+            block[axis] = max(1, chunk_size // members)
+            break
+    return tuple(block)
+
+
+def _grid_chunks(shape: Sequence[int], block: Sequence[int]) -> tuple[tuple[int, ...], ...]:
+    return tuple(
+        tuple(min(b, n - start) for start in range(0, n, b)) for n, b in zip(shape, block)
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Output:
+    """One reduced (or recorded) variable: its own dims, shape, dtype and attrs."""
+
+    dims: tuple[str, ...]
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    attrs: dict
+
+
+@dataclasses.dataclass(frozen=True)
+class _Reduction:
+    """How a chunk turns its members' samples into output variables."""
+
+    in_loop: str | None  #: ``reduce`` of :func:`wbxr.simulate.run_members`
+    function: Callable[[xr.Dataset], Any] | None  #: per-member function, or None
+    outputs: dict[str, _Output]
+    time: xr.Variable | None  #: coordinates of a member Dataset (for ``function``)
+    region: xr.Variable | None
+    attrs: dict | None  #: attributes of a member Dataset
+    variable_attrs: dict | None  #: attributes of its variables
+
+
+def _fc_and_fcd(member: xr.Dataset, *, monitors: Sequence[str], window: float, step: float) -> dict:
+    """The built-in ``reduce="fc+fcd"``: FC and FCD of every monitor (wbxr.analysis)."""
+    from .analysis import fc, fcd
+
+    out = {}
+    for name in monitors:
+        out[f"fc_{name}"] = fc(member[name])
+        out[f"fcd_{name}"] = fcd(member[name], window, step)
+    return out
+
+
+def _as_outputs(returned: Any, where: str) -> dict[str, xr.DataArray]:
+    """Check what a reduction returned: a Dataset or a mapping of names to DataArrays/numbers."""
+    if isinstance(returned, xr.Dataset):
+        returned = dict(returned.data_vars)
+    if not isinstance(returned, Mapping) or not returned:
+        raise TypeError(
+            f"reduce must return a Dataset or a non-empty dict of name -> DataArray, {where} "
+            f"it returned {type(returned).__name__}"
+        )
+    outputs = {}
+    for name, value in returned.items():
+        if not isinstance(name, str):
+            raise TypeError(f"reduce must return string names, {where} it returned the name {name!r}")
+        if isinstance(value, xr.DataArray):
+            outputs[name] = value
+        elif np.ndim(value) == 0 and not isinstance(value, (str, bytes)):
+            outputs[name] = xr.DataArray(np.asarray(value))
+        else:
+            raise TypeError(
+                f"reduce returned {name!r} as {type(value).__name__}; return an xarray.DataArray "
+                "(its dims name the result's dims) or a number"
+            )
+    return outputs
+
+
+def _reduction(
+    reduce: str | MemberReduction | None,
+    net: Network,
+    spec: Any,
+    fcd_window: Any,
+    fcd_step: Any,
+    reserved: Sequence[str],
+) -> tuple[_Reduction, dict[str, xr.Variable]]:
+    """The checked reduction and the coordinates of its output dims."""
+    n_regions = net.n_regions
+    wants_fcd = reduce == "fc+fcd"
+    if (fcd_window is not None or fcd_step is not None) and not wants_fcd:
+        raise ValueError(f"fcd_window and fcd_step are only used with reduce='fc+fcd', got reduce={reduce!r}")
+    if reduce is None:
+        outputs = {
+            name: _Output(("time", "region"), (spec.n_samples - spec.n_transient_samples, n_regions),
+                          np.dtype(spec.dtype), variable_attrs(net.model, name))
+            for name in spec.monitors
+        }
+        return _Reduction(None, None, outputs, None, None, None, None), {
+            "time": time_coordinate(spec), "region": region_coordinate(net)
+        }
+    if reduce == "fc":
+        attrs = {"units": "1", "description": "Pearson correlation over time"}
+        outputs = {
+            f"fc_{name}": _Output(("region_i", "region_j"), (n_regions, n_regions), np.dtype(spec.dtype),
+                                  {"long_name": f"functional connectivity of {name}", **attrs})
+            for name in spec.monitors
+        }
+        labels = region_coordinate(net).values
+        return _Reduction("fc", None, outputs, None, None, None, None), {
+            "region_i": xr.Variable("region_i", labels), "region_j": xr.Variable("region_j", labels)
+        }
+    if wants_fcd:
+        if fcd_window is None or fcd_step is None:
+            raise ValueError("reduce='fc+fcd' needs fcd_window and fcd_step (time quantities or ms)")
+        function = _FcAndFcd(tuple(spec.monitors), time_ms(fcd_window, "fcd_window"), time_ms(fcd_step, "fcd_step"))
+    elif callable(reduce):
+        function = reduce
+    else:
+        raise ValueError(f"reduce={reduce!r} is not one of None, 'fc', 'fc+fcd' or a function of a member Dataset")
+
+    # Learn the names, dims, shapes and coordinates of the outputs from one call on a
+    # placeholder member of standard normal numbers (nothing is compiled or simulated).
+    time, region = time_coordinate(spec), region_coordinate(net)
+    attrs = provenance(net, spec)
+    rng = np.random.default_rng(0)
+    values = rng.standard_normal((len(spec.monitors), time.size, n_regions)).astype(spec.dtype)
+    monitor_attrs = {name: variable_attrs(net.model, name) for name in spec.monitors}
+    probe = _member_dataset(values, time, region, attrs, monitor_attrs, {})
+    returned = _as_outputs(function(probe), "on a placeholder member")
+    outputs, coords = {}, {}
+    for name, value in returned.items():
+        clash = [d for d in (name, *value.dims) if d in reserved]
+        if clash:
+            raise ValueError(
+                f"reduce returned {name!r} with dims {value.dims}; the names {clash} are taken by "
+                f"the ensemble's dims {list(reserved)}"
+            )
+        dtype = value.dtype if np.issubdtype(value.dtype, np.inexact) else np.dtype(float)
+        outputs[name] = _Output(tuple(value.dims), tuple(value.shape), np.dtype(dtype), dict(value.attrs))
+        for coord_name, coord in value.coords.items():
+            if coord.dims and set(coord.dims) <= set(value.dims):
+                coords.setdefault(coord_name, coord.variable)
+    return _Reduction(None, function, outputs, time, region, attrs, monitor_attrs), coords
+
+
+@dataclasses.dataclass(frozen=True)
+class _FcAndFcd:
+    """``reduce="fc+fcd"`` as a picklable per-member function."""
+
+    monitors: tuple[str, ...]
+    window: float  #: ms
+    step: float  #: ms
+
+    def __call__(self, member: xr.Dataset) -> dict:
+        return _fc_and_fcd(member, monitors=self.monitors, window=self.window, step=self.step)
+
+
+def _member_dataset(values, time, region, attrs, monitor_attrs, point) -> xr.Dataset:
+    """A member as :func:`wbxr.simulate` returns it, its seed and swept values as scalar coords."""
+    data_vars = {
+        name: xr.Variable(("time", "region"), values[column], attrs=monitor_attrs[name])
+        for column, name in enumerate(monitor_attrs)
+    }
+    coords = {"time": time, "region": region}
+    coords.update({name: xr.Variable((), value) for name, value in point.items()})
+    member_attrs = dict(attrs)
+    for name in ("seed", "k", "speed"):
+        if name in point:
+            member_attrs[name] = point[name]
+    return xr.Dataset(data_vars, coords=coords, attrs=member_attrs)
+
+
 def ensemble(
     net: Network,
     duration: Any,
@@ -102,9 +306,11 @@ def ensemble(
     method: str = "euler",
     initial_state: Mapping[str, Any] | None = None,
     chunk_size: int | None = None,
-    reduce: str | None = None,
+    reduce: str | MemberReduction | None = None,
+    fcd_window: Any = None,
+    fcd_step: Any = None,
 ) -> xr.Dataset:
-    """Simulate a network for many seeds and parameter values; return a lazy Dataset.
+    r"""Simulate a network for many seeds and parameter values; return a lazy Dataset.
 
     Parameters
     ----------
@@ -118,20 +324,59 @@ def ensemble(
         ``{name: values}`` with ``name`` one of ``"k"``, ``"speed"`` (mm/ms or a
         quantity) or a model parameter; every combination (outer product) is simulated.
     chunk_size
-        Members per compiled call and dask task (default 16).  Results do not depend on it.
+        Most members per compiled call and dask task (default 16); chunks are regular
+        blocks of the ``(seed, *sweep)`` grid (whole trailing dims first).  Memory grows
+        with the chunk, not with the ensemble.  Results do not depend on it.
     reduce
-        None (default) keeps the time series; ``"fc"`` computes each member's functional
-        connectivity (Pearson correlation over the recorded samples) inside the compiled
-        call, so a large sweep never holds its time series: the result then has variables
-        ``fc_<monitor>`` with dims ``("seed", *sweep, "region_i", "region_j")``.
+        What each member leaves in the result:
+
+        - ``None`` (default): the time series, one variable per monitor with dims
+          ``("seed", *sweep, "time", "region")``.
+        - ``"fc"``: each member's functional connectivity (Pearson correlation over the
+          recorded samples) accumulated inside the compiled call with Welford's update,
+          so no time series exists at all: variables ``fc_<monitor>`` with dims
+          ``("seed", *sweep, "region_i", "region_j")``.
+        - ``"fc+fcd"``: ``fc_<monitor>`` as :func:`wbxr.analysis.fc` and
+          ``fcd_<monitor>`` as :func:`wbxr.analysis.fcd` with ``fcd_window`` and
+          ``fcd_step`` (dims ``("window_i", "window_j")``), computed inside the task
+          from the chunk's time series, which never leave the task.
+        - a function ``reduce(member) -> {name: DataArray}`` (or a Dataset): ``member``
+          is one member's Dataset exactly as :func:`wbxr.simulate` returns it (dims
+          ``("time", "region")``, units, provenance attributes), plus scalar
+          coordinates ``seed`` and the swept values.  Each returned DataArray (or
+          number) becomes a variable with dims ``("seed", *sweep, *its dims)``; its
+          dimension coordinates are kept.  The function runs in the dask task, on the
+          time series of one chunk, which are discarded after the task: a sweep of
+          10,000 members never holds more than a chunk of time series.  It is called
+          once on a placeholder member of standard normal numbers when the ensemble is
+          built, to learn the names, dims and shapes of its outputs (it must give the
+          same shapes for every member).  Integer/boolean outputs are stored as floats,
+          and members that blew up get NaN without calling it.  It must be picklable for
+          a ``dask.distributed`` cluster (module-level functions, ``functools.partial``).
+    fcd_window, fcd_step
+        Window length and step of the FCD with ``reduce="fc+fcd"`` (time quantities or
+        ms), as ``window`` and ``step`` of :func:`wbxr.analysis.fcd`.
 
     Returns
     -------
     xarray.Dataset
-        Dask-backed; one variable per monitor with dims
-        ``("seed", *sweep, "time", "region")``, coordinates for the seeds and swept values
-        (with units), ``nonfinite_time`` per member, and the provenance attributes of
+        Dask-backed, one chunk per dask task; variables as described under ``reduce``,
+        coordinates for the seeds and swept values (with units), ``nonfinite_time`` per
+        member (ms, NaN if the member stayed finite), and the provenance attributes of
         :func:`wbxr.simulate` for the base network.
+
+    Warns
+    -----
+    NonFiniteMemberWarning
+        When computed, for each chunk with members that blew up, naming their seed,
+        swept values and blow-up time.
+
+    Notes
+    -----
+    Progress of a long computation: ``with dask.diagnostics.ProgressBar(): ens.compute()``
+    with dask's local scheduler, ``distributed.progress(client.compute(ens))`` on a
+    cluster, or :func:`wbxr.save_ensemble` with ``progress=True``, which also resumes an
+    interrupted sweep from its zarr store.
 
     Examples
     --------
@@ -145,6 +390,13 @@ def ensemble(
     (('seed', 'k', 'time', 'region'), (3, 2, 100, 8))
     >>> ens.wb.fc().mean("seed").compute().dims
     ('k', 'region_i', 'region_j')
+
+    A custom reduction keeps one number per member:
+
+    >>> def spread(member):
+    ...     return {"x_std": member.x.std("time").mean("region")}
+    >>> wbxr.ensemble(net, duration=100.0, dt=0.1, seeds=range(3), reduce=spread).x_std.dims
+    ('seed',)
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a wbxr.Network, got {net!r}")
@@ -159,114 +411,113 @@ def ensemble(
     sweep_values = _sweep_values(net, sweep)
     if chunk_size is None:
         chunk_size = DEFAULT_CHUNK_SIZE
-    if not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
-    if reduce not in (None, "fc"):
-        raise ValueError(f"reduce={reduce!r} is not one of None, 'fc'")
-
-    # Members sharing the delays must be contiguous: put "speed" outermost internally.
     swept = list(sweep_values)
+    reduction, output_coords = _reduction(reduce, net, spec, fcd_window, fcd_step, ["seed", *swept])
+
+    # Members sharing the delays must share a chunk: "speed" is outermost internally and
+    # its chunks hold one value.
     internal = (["speed"] if "speed" in swept else []) + ["seed"] + [n for n in swept if n != "speed"]
     axes = {"seed": np.asarray(seeds), **sweep_values}
     shape = tuple(len(axes[name]) for name in internal)
-    points = [dict(zip(internal, index)) for index in itertools.product(*(range(n) for n in shape))]
+    block = block_shape(shape, int(chunk_size), 1 if "speed" in swept else 0)
+    grid = _grid_chunks(shape, block)
 
-    # Each member's network differs from `net` by its swept values (not by its seed).
-    member_keys = [
-        tuple(sorted((name, float(axes[name][i])) for name, i in point.items() if name != "seed"))
-        for point in points
-    ]
+    def member_key(index: tuple[int, ...]) -> tuple:
+        """What sets a member's network: its swept values (not its seed)."""
+        return tuple(sorted((name, float(axes[name][i])) for name, i in zip(internal, index) if name != "seed"))
+
     networks = {}
-    for key in member_keys:
+    for index in itertools.product(*(range(n) for n in shape)):
+        key = member_key(index)
         if key not in networks:
             networks[key] = _member_network(net, dict(key))
 
     # One compiled program for all members: the smallest block, the longest history.
     min_delays = [m for m in (n.min_delay(spec.dt) for n in networks.values()) if m is not None]
     max_block = spec.max_block(min(min_delays) if min_delays else None)
-    schedule, block = plan_schedule(
+    schedule, steps_block = plan_schedule(
         spec.n_samples, spec.steps_per_sample, max_block, spec.n_transient_samples
     )
     longest = max(int(n.delay_steps(spec.dt).max()) for n in networks.values())
     discretized = {
-        key: member_net.discretize(spec.dt, method, block, spec.dtype, max_delay=longest)
+        key: member_net.discretize(spec.dt, method, steps_block, spec.dtype, max_delay=longest)
         for key, member_net in networks.items()
     }
 
-    # Chunks never mix speeds (members of one speed are contiguous: speed is outermost).
-    chunk_size = min(chunk_size, len(points))
-    blocks = []
-    by_speed = itertools.groupby(zip(points, member_keys), key=lambda pk: dict(pk[1]).get("speed"))
-    for _, group in by_speed:
-        group = list(group)
-        for first in range(0, len(group), chunk_size):
-            part = group[first : first + chunk_size]
-            blocks.append(
-                _chunk_array(
-                    [p for p, _ in part], [k for _, k in part], axes, discretized, schedule,
-                    spec, chunk_size, reduce,
-                )
-            )
-    results = da.concatenate([b[0] for b in blocks], axis=0)  # (members, monitors, a, b)
-    nonfinite = da.concatenate([b[1] for b in blocks], axis=0)  # (members,)
+    # One dask task per chunk of the member grid, all padded to the same member count.
+    padded_size = math.prod(block)
+    pieces = {}
+    for chunk_index in itertools.product(*(range(len(c)) for c in grid)):
+        starts = [sum(c[:i]) for c, i in zip(grid, chunk_index)]
+        sizes = tuple(c[i] for c, i in zip(grid, chunk_index))
+        indices = list(itertools.product(*(range(s, s + n) for s, n in zip(starts, sizes))))
+        points = [{name: axes[name][i].item() for name, i in zip(internal, index)} for index in indices]
+        pieces[chunk_index] = _chunk_arrays(
+            [member_key(index) for index in indices], points, sizes, discretized, schedule, spec,
+            padded_size, reduction,
+        )
 
-    results = results.reshape(shape + results.shape[1:])
-    nonfinite = nonfinite.reshape(shape)
     order = [internal.index(name) for name in ["seed", *swept]]
     dims = ("seed", *swept)
     data_vars = {}
-    for column, name in enumerate(spec.monitors):
-        values = results[(slice(None),) * len(shape) + (column,)]
-        values = values.transpose(*order, len(shape), len(shape) + 1)
-        if reduce == "fc":
-            data_vars[f"fc_{name}"] = xr.Variable(
-                dims + ("region_i", "region_j"),
-                values,
-                attrs={"long_name": f"functional connectivity of {name}", "units": "1",
-                       "description": "Pearson correlation over time"},
-            )
-        else:
-            data_vars[name] = xr.Variable(dims + ("time", "region"), values, attrs=variable_attrs(net.model, name))
+    for name, output in reduction.outputs.items():
+        values = _assemble({i: p[name] for i, p in pieces.items()}, len(shape))
+        values = values.transpose(*order, *range(len(shape), values.ndim))
+        data_vars[name] = xr.Variable(dims + output.dims, values, attrs=output.attrs)
+    nonfinite = _assemble({i: p["nonfinite_time"] for i, p in pieces.items()}, len(shape))
     data_vars["nonfinite_time"] = xr.Variable(
         dims,
-        nonfinite.transpose(*order) * spec.dt,
+        nonfinite.transpose(*order),
         attrs={"units": "ms", "long_name": "first time the state was NaN/Inf (NaN: never)"},
     )
     coords = {"seed": ("seed", np.asarray(seeds), {"long_name": "noise seed", "standard_name": "realization"})}
-    if reduce == "fc":
-        labels = region_coordinate(net).values
-        coords["region_i"] = ("region_i", labels)
-        coords["region_j"] = ("region_j", labels)
-    else:
-        coords["time"] = time_coordinate(spec)
-        coords["region"] = region_coordinate(net)
+    coords.update(output_coords)
     units = {"k": "1", "speed": "mm/ms"}
     units.update({f.name: f.metadata["wbxr"].unit for f in parameter_fields(type(net.model))})
     for name in swept:
         coords[name] = (name, sweep_values[name], {"units": units[name], "long_name": f"swept {name}"})
-    attrs = provenance(net, spec, swept=",".join(swept), reduce=reduce or "none")
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    reduce_name = reduce if isinstance(reduce, str) or reduce is None else getattr(reduce, "__name__", "function")
+    extra = {"swept": ",".join(swept), "reduce": reduce_name or "none"}
+    if reduce == "fc+fcd":
+        extra.update(fcd_window=reduction.function.window, fcd_step=reduction.function.step)
+    return xr.Dataset(data_vars, coords=coords, attrs=provenance(net, spec, **extra))
 
 
-def _chunk_array(points, keys, axes, discretized, schedule, spec, chunk_size, reduce):
-    """A lazy block of results for members sharing the delays (padded to ``chunk_size``)."""
+def _assemble(pieces: Mapping[tuple[int, ...], da.Array], n_axes: int, prefix: tuple[int, ...] = ()) -> da.Array:
+    """Concatenate a grid of blocks ``{chunk index: array}`` along the first ``n_axes`` axes."""
+    axis = len(prefix)
+    count = 1 + max(index[axis] for index in pieces if index[:axis] == prefix)
+    if axis == n_axes - 1:
+        parts = [pieces[prefix + (i,)] for i in range(count)]
+    else:
+        parts = [_assemble(pieces, n_axes, prefix + (i,)) for i in range(count)]
+    return da.concatenate(parts, axis=axis) if len(parts) > 1 else parts[0]
+
+
+def _chunk_arrays(keys, points, sizes, discretized, schedule, spec, padded_size, reduction):
+    """Lazy arrays of one chunk of members sharing the delays (padded to ``padded_size``)."""
     n_real = len(points)
-    padded_points = points + [points[-1]] * (chunk_size - n_real)
-    padded_keys = keys + [keys[-1]] * (chunk_size - n_real)
+    padded_keys = keys + [keys[-1]] * (padded_size - n_real)
     params = stack_members([discretized[key][1] for key in padded_keys])
-    seeds = np.asarray([axes["seed"][p["seed"]] for p in padded_points], dtype=np.uint32)
+    seeds = np.asarray([p["seed"] for p in points] + [points[-1]["seed"]] * (padded_size - n_real), np.uint32)
     plan = discretized[padded_keys[0]][0]
     run = dask.delayed(_run_chunk, pure=True)(
-        params, seeds, spec.initial_values, spec.given_initial, plan, schedule, spec, n_real, reduce
+        params, seeds, spec.initial_values, spec.given_initial, plan, schedule, spec, points, sizes, reduction
     )
-    n_monitors, n_regions = len(spec.monitors), plan.n_regions
-    inner = (n_regions, n_regions) if reduce == "fc" else (schedule.n_recorded, n_regions)
-    samples = da.from_delayed(run[0], shape=(n_real, n_monitors, *inner), dtype=np.dtype(spec.dtype))
-    nonfinite = da.from_delayed(run[1], shape=(n_real,), dtype=float)
-    return samples, nonfinite
+    arrays = {
+        name: da.from_delayed(run[name], shape=sizes + output.shape, dtype=output.dtype)
+        for name, output in reduction.outputs.items()
+    }
+    arrays["nonfinite_time"] = da.from_delayed(run["nonfinite_time"], shape=sizes, dtype=float)
+    return arrays
 
 
-def _run_chunk(params: StepParams, seeds, initial_values, given_initial, plan, schedule, spec, n_real, reduce):
+def _run_chunk(params: StepParams, seeds, initial_values, given_initial, plan, schedule, spec, points, sizes,
+               reduction: _Reduction) -> dict[str, np.ndarray]:
+    """Run one chunk of members and reduce it; every array has the chunk's member shape first."""
+    n_real = len(points)
     result, first_bad = run_members(
         params,
         jnp.asarray(seeds),
@@ -275,11 +526,99 @@ def _run_chunk(params: StepParams, seeds, initial_values, given_initial, plan, s
         plan=plan,
         schedule=schedule,
         monitor_indices=spec.monitor_indices,
-        reduce=reduce,
+        reduce=reduction.in_loop,
     )
-    result = np.moveaxis(np.asarray(result)[..., :n_real], -1, 0)
-    if reduce is None:  # (M, time, monitors, N) -> (M, monitors, time, N)
-        result = np.swapaxes(result, 1, 2)
-    first_bad = np.asarray(first_bad)[:n_real].astype(float)
-    first_bad[first_bad < 0] = np.nan
-    return result, first_bad
+    first_bad = np.asarray(first_bad)[:n_real]
+    nonfinite_time = np.where(first_bad < 0, np.nan, first_bad * spec.dt)
+    result = np.asarray(result)
+    if reduction.function is None:  # (time, monitors, N, M) or (monitors, N, N, M)
+        per_monitor = result if reduction.in_loop == "fc" else np.swapaxes(result, 0, 1)
+        arrays = {
+            name: np.moveaxis(per_monitor[column, ..., :n_real], -1, 0)
+            for column, name in enumerate(reduction.outputs)
+        }
+    else:
+        arrays = _reduce_members(result, nonfinite_time, points, spec, reduction)
+    arrays = {name: values.reshape(sizes + values.shape[1:]) for name, values in arrays.items()}
+    arrays["nonfinite_time"] = nonfinite_time.reshape(sizes)
+    failed = [(point, when) for point, when in zip(points, nonfinite_time) if np.isfinite(when)]
+    if failed:
+        described = "; ".join(
+            ", ".join(f"{name}={value:g}" for name, value in point.items()) + f" at t={when:g} ms"
+            for point, when in failed
+        )
+        warnings.warn(
+            f"{len(failed)} ensemble member(s) blew up (state NaN/Inf): {described}",
+            NonFiniteMemberWarning,
+            stacklevel=2,
+        )
+    return arrays
+
+
+def _reduce_members(result, nonfinite_time, points, spec, reduction: _Reduction) -> dict[str, np.ndarray]:
+    """Apply a per-member reduction to the samples ``(time, monitors, N, M)`` of a chunk."""
+    arrays = {name: np.empty((len(points), *o.shape), o.dtype) for name, o in reduction.outputs.items()}
+    for member, point in enumerate(points):
+        if np.isfinite(nonfinite_time[member]):  # blew up: NaN, without calling the function
+            for values in arrays.values():
+                values[member] = np.nan
+            continue
+        values = np.moveaxis(result[..., member], 1, 0)  # (monitors, time, N)
+        ds = _member_dataset(values, reduction.time, reduction.region, reduction.attrs,
+                             reduction.variable_attrs, point)
+        where = "for the member " + ", ".join(f"{name}={value:g}" for name, value in point.items())
+        returned = _as_outputs(reduction.function(ds), where)
+        if set(returned) != set(reduction.outputs):
+            raise ValueError(
+                f"reduce returned the variables {sorted(returned)} {where}, but "
+                f"{sorted(reduction.outputs)} for the placeholder member; it must return the same names"
+            )
+        for name, value in returned.items():
+            expected = reduction.outputs[name]
+            if value.dims != expected.dims or value.shape != expected.shape:
+                raise ValueError(
+                    f"reduce returned {name!r} with dims {value.dims} and shape {value.shape} {where}, "
+                    f"but {expected.dims} and {expected.shape} for the placeholder member"
+                )
+            arrays[name][member] = value.values
+    return arrays
+
+
+def failed_members(result: xr.Dataset) -> pd.DataFrame:
+    """The members of an ensemble whose state blew up (NaN/Inf), with their coordinates.
+
+    Parameters
+    ----------
+    result
+        A Dataset from :func:`wbxr.ensemble` (lazy, computed, or opened from a store);
+        only its ``nonfinite_time`` is read (computing a lazy one runs the ensemble).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per failed member: its seed, swept values and ``nonfinite_time`` (ms),
+        the first time its state was seen to be NaN/Inf.  Empty if none failed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import wbxr
+    >>> model = wbxr.models.Hopf(a=1.0, w=0.0)  # grows without bound for beta < 0
+    >>> net = wbxr.Network(model, wbxr.connectome(np.zeros((2, 2))), k=0.0)
+    >>> ens = wbxr.ensemble(net, duration=10.0, dt=0.01, seeds=[0, 1],
+    ...                     sweep={"beta": [1.0, -1.0]}, initial_state={"x": 1.0, "y": 0.0})
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", wbxr.NonFiniteMemberWarning)
+    ...     table = wbxr.failed_members(ens)
+    >>> table[["seed", "beta"]].values.tolist()
+    [[0.0, -1.0], [1.0, -1.0]]
+    """
+    if not isinstance(result, xr.Dataset) or "nonfinite_time" not in result:
+        raise TypeError(
+            f"result must be an ensemble Dataset with a 'nonfinite_time' variable, got {type(result).__name__}"
+        )
+    times = result["nonfinite_time"].compute()
+    table = times.to_dataframe().reset_index()
+    table = table[np.isfinite(table["nonfinite_time"].to_numpy())]
+    return table[[*times.dims, "nonfinite_time"]].reset_index(drop=True)

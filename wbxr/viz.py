@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import matplotlib.collections
+import matplotlib.colors
+import matplotlib.lines
 import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
@@ -804,3 +807,266 @@ def plot_bold(
     ax = plot_timeseries(seconds, ax=ax, offset=offset)
     ax.set_title("BOLD")
     return ax
+
+
+# --- brain-shaped connectome plot -------------------------------------------------------------
+
+# view -> (horizontal axis, vertical axis) of the centres' (x, y, z); MNI/RAS: x left -> right,
+# y posterior -> anterior, z inferior -> superior
+BRAIN_VIEWS: dict[str, tuple[int, int]] = {"axial": (0, 1), "sagittal": (1, 2), "coronal": (0, 2)}
+_AXIS_LABELS = (
+    "x [mm] (left → right)",
+    "y [mm] (posterior → anterior)",
+    "z [mm] (inferior → superior)",
+)
+HEMISPHERE_COLOURS = {"left": "tab:blue", "right": "tab:red", "midline": "0.5"}
+_NILEARN_DISPLAY_MODES = {"axial": "z", "sagittal": "x", "coronal": "y", "all": "ortho"}
+
+
+def _region_hemispheres(conn: xr.Dataset, centres: np.ndarray) -> list[str]:
+    """``"left"``/``"right"``/``"midline"`` per region: the ``hemisphere`` coordinate
+    (values starting with L/l or R/r) when there is one, else the sign of x."""
+    if "hemisphere" in conn.coords and conn["hemisphere"].dims == ("region",):
+        names = {"l": "left", "r": "right"}
+        return [names.get(str(value)[:1].lower(), "midline") for value in conn["hemisphere"].values]
+    return ["left" if x < 0 else "right" if x > 0 else "midline" for x in centres[:, 0]]
+
+
+def strongest_edges(weights: np.ndarray, fraction: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""The strongest region pairs of a connectome, strongest first.
+
+    A pair :math:`i < j` has strength :math:`s_{ij} = \max(|W_{ij}|, |W_{ji}|)`; of the
+    :math:`N(N-1)/2` pairs the :math:`\lceil f \, N(N-1)/2 \rceil` strongest with
+    :math:`s_{ij} > 0` are kept (ties broken by pair order).
+
+    Parameters
+    ----------
+    weights
+        ``(N, N)`` weight matrix.
+    fraction
+        :math:`f`, between 0 and 1.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Row indices ``i``, column indices ``j`` (``i < j``) and strengths ``s_ij``.
+
+    Examples
+    --------
+    >>> w = np.array([[0.0, 3.0, 1.0], [0.0, 0.0, 2.0], [0.0, 0.0, 0.0]])
+    >>> [array.tolist() for array in strongest_edges(w, 0.5)]
+    [[0, 1], [1, 2], [3.0, 2.0]]
+    """
+    magnitude = np.abs(np.asarray(weights, dtype=float))
+    rows, cols = np.triu_indices(magnitude.shape[0], k=1)
+    strength = np.maximum(magnitude[rows, cols], magnitude[cols, rows])
+    n_kept = min(int(np.ceil(fraction * rows.size - 1e-9)), int(np.count_nonzero(strength)))
+    order = np.argsort(-strength, kind="stable")[:n_kept]
+    return rows[order], cols[order], strength[order]
+
+
+def _brain_inputs(conn: xr.Dataset, edge_fraction: float, view: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    if not isinstance(conn, xr.Dataset) or "weights" not in conn.data_vars:
+        raise TypeError(
+            "conn must be a connectome xarray.Dataset with 'weights' and 'centres', "
+            f"got {type(conn).__name__}"
+        )
+    if "centres" not in conn.data_vars:
+        raise ValueError(
+            "conn has no 'centres' variable (region centres in mm, dims ('region', 'axis')); "
+            "a brain plot needs them, e.g. wbxr.load_dataset('dk84') has them"
+        )
+    if view not in BRAIN_VIEWS and view != "all":
+        raise ValueError(f"view={view!r} is not one of {[*BRAIN_VIEWS, 'all']}")
+    if isinstance(edge_fraction, bool) or not isinstance(edge_fraction, (int, float)) or not 0 <= edge_fraction <= 1:
+        raise ValueError(f"edge_fraction={edge_fraction!r} must be a number between 0 and 1")
+    weights = conn["weights"].transpose("target", "source").values
+    centres = conn["centres"].transpose("region", "axis").values
+    labels = [str(label) for label in conn["target"].values]
+    return np.asarray(weights, dtype=float), np.asarray(centres, dtype=float), labels
+
+
+def _node_sizes(weights: np.ndarray, node_size: float | str) -> np.ndarray:
+    n_regions = weights.shape[0]
+    if isinstance(node_size, str):
+        if node_size != "strength":
+            raise ValueError(f"node_size={node_size!r} must be a number or 'strength'")
+        strength = (np.abs(weights).sum(axis=0) + np.abs(weights).sum(axis=1)) / 2
+        top = strength.max()
+        return 10.0 + 90.0 * (strength / top if top > 0 else np.zeros(n_regions))
+    if not np.isfinite(node_size) or node_size < 0:
+        raise ValueError(f"node_size={node_size!r} must be a non-negative number or 'strength'")
+    return np.full(n_regions, float(node_size))
+
+
+def plot_brain(
+    conn: xr.Dataset,
+    ax: Axes | Sequence[Axes] | None = None,
+    *,
+    view: str = "axial",
+    edge_fraction: float = 0.05,
+    node_size: float | str = "strength",
+    labels: bool = False,
+    edge_color: str = "0.15",
+    backend: str = "matplotlib",
+) -> Any:
+    r"""Draw a connectome in brain space: nodes at the region centres, edges by weight.
+
+    The centres (MNI/RAS mm: x left to right, y posterior to anterior, z inferior to
+    superior) are projected onto a plane: ``"axial"`` (x, y; seen from above),
+    ``"sagittal"`` (y, z; seen from the left) or ``"coronal"`` (x, z; seen from behind).
+    Nodes are coloured by hemisphere (``hemisphere`` coordinate, else the sign of x;
+    :data:`HEMISPHERE_COLOURS`).  Only the strongest fraction :math:`f` of region pairs
+    is drawn (see :func:`strongest_edges`); an edge of strength :math:`s` has line width
+    :math:`0.5 + 2.5\, s / s_{\max}` points and opacity :math:`0.15 + 0.75\, s / s_{\max}`,
+    and stronger edges are drawn on top.
+
+    Parameters
+    ----------
+    conn
+        Connectome Dataset with ``weights`` and ``centres`` (e.g. ``load_dataset("dk84")``).
+    ax
+        Axes to draw into (three Axes for ``view="all"``); a new figure when None.
+    view
+        ``"axial"``, ``"sagittal"``, ``"coronal"`` or ``"all"`` (the three side by side).
+    edge_fraction
+        :math:`f`, the fraction of the :math:`N(N-1)/2` region pairs to draw.
+    node_size
+        Marker area in points², or ``"strength"``: 10 to 100 in proportion to each
+        region's strength :math:`\tfrac12 \sum_j (|W_{ij}| + |W_{ji}|)`.
+    labels
+        Write each region's label next to its node.
+    edge_color
+        Matplotlib colour of the edges.
+    backend
+        ``"matplotlib"``, or ``"nilearn"`` for nilearn's glass brain
+        (:func:`nilearn.plotting.plot_connectome`; needs nilearn, and MNI centres), with
+        the same nodes, colours and edges.
+
+    Returns
+    -------
+    matplotlib.axes.Axes, numpy.ndarray or nilearn display
+        One Axes (or three for ``view="all"``) holding a ``LineCollection`` labelled
+        ``"edges"`` and a ``PathCollection`` labelled ``"regions"``; with
+        ``backend="nilearn"`` nilearn's display object.
+
+    Raises
+    ------
+    TypeError
+        If ``conn`` is not a connectome Dataset.
+    ValueError
+        If ``conn`` has no centres, ``view``, ``edge_fraction``, ``node_size`` or
+        ``backend`` is invalid, or fewer than three Axes are given for ``view="all"``.
+    ModuleNotFoundError
+        For ``backend="nilearn"`` without nilearn installed.
+
+    References
+    ----------
+    Abraham, A. et al. (2014). Machine learning for neuroimaging with scikit-learn.
+    *Frontiers in Neuroinformatics* 8, 14 (nilearn).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import wbxr
+    >>> conn = wbxr.load_dataset("example_connectome")
+    >>> ax = plot_brain(conn, edge_fraction=0.25)
+    >>> edges, nodes = ax.collections
+    >>> len(edges.get_segments()), nodes.get_offsets().shape   # ceil(0.25 * 28) = 7 edges
+    (7, (8, 2))
+    >>> [ax.get_title() for ax in plot_brain(conn, view="all")]
+    ['axial', 'sagittal', 'coronal']
+    """
+    if backend not in ("matplotlib", "nilearn"):
+        raise ValueError(f"backend={backend!r} must be 'matplotlib' or 'nilearn'")
+    weights, centres, region_labels = _brain_inputs(conn, edge_fraction, view)
+    sizes = _node_sizes(weights, node_size)
+    colours = [HEMISPHERE_COLOURS[side] for side in _region_hemispheres(conn, centres)]
+    rows, cols, strength = strongest_edges(weights, edge_fraction)
+    relative = strength / strength.max() if strength.size else strength
+    if backend == "nilearn":
+        return _nilearn_brain(centres, rows, cols, strength, colours, sizes, ax, view, conn.attrs.get("name"))
+
+    views = list(BRAIN_VIEWS) if view == "all" else [view]
+    if ax is None:
+        _, axes_grid = plt.subplots(1, len(views), figsize=(4.5 * len(views), 4.5), squeeze=False)
+        axes = list(axes_grid[0])
+    else:
+        axes = list(np.atleast_1d(np.asarray(ax, dtype=object)).ravel())
+        if len(axes) < len(views):
+            raise ValueError(f"ax has {len(axes)} Axes, view={view!r} needs {len(views)}")
+    draw_order = np.argsort(relative, kind="stable")  # weakest first, strongest on top
+    edge_rgba = np.tile(matplotlib.colors.to_rgba(edge_color), (strength.size, 1))
+    edge_rgba[:, 3] = 0.15 + 0.75 * relative
+    for panel, name in zip(axes, views):
+        h, v = BRAIN_VIEWS[name]
+        projected = centres[:, [h, v]]
+        segments = np.stack([projected[rows], projected[cols]], axis=1)[draw_order]
+        edges = matplotlib.collections.LineCollection(
+            segments.reshape(-1, 2, 2),
+            colors=edge_rgba[draw_order],
+            linewidths=(0.5 + 2.5 * relative)[draw_order],
+            zorder=1,
+            label="edges",
+        )
+        panel.add_collection(edges)
+        panel.scatter(
+            projected[:, 0], projected[:, 1], s=sizes, c=colours, edgecolors="white",
+            linewidths=0.5, zorder=2, label="regions",
+        )
+        if labels:
+            for label, (x, y) in zip(region_labels, projected):
+                panel.annotate(label, (x, y), fontsize=6, xytext=(2, 2), textcoords="offset points")
+        panel.set_xlabel(_AXIS_LABELS[h])
+        panel.set_ylabel(_AXIS_LABELS[v])
+        panel.set_title(name)
+        panel.set_aspect("equal", adjustable="datalim")
+        panel.autoscale_view()
+    handles = [
+        matplotlib.lines.Line2D([], [], marker="o", linestyle="", color=colour, label=side)
+        for side, colour in HEMISPHERE_COLOURS.items()
+        if colour in colours
+    ]
+    axes[0].legend(handles=handles, loc="lower right", fontsize="small", frameon=False)
+    return np.asarray(axes, dtype=object) if view == "all" else axes[0]
+
+
+def _nilearn_brain(
+    centres: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    strength: np.ndarray,
+    colours: list[str],
+    sizes: np.ndarray,
+    ax: Any,
+    view: str,
+    title: str | None,
+) -> Any:
+    try:
+        from nilearn import plotting as nilearn_plotting
+    except ImportError as error:
+        raise ModuleNotFoundError(
+            "backend='nilearn' needs nilearn (pip install nilearn); "
+            "backend='matplotlib' draws the same nodes and edges without it",
+            name="nilearn",
+        ) from error
+    adjacency = np.zeros((centres.shape[0], centres.shape[0]))
+    adjacency[rows, cols] = adjacency[cols, rows] = strength
+    return nilearn_plotting.plot_connectome(
+        adjacency,
+        centres,
+        node_color=colours,
+        node_size=sizes,
+        display_mode=_NILEARN_DISPLAY_MODES[view],
+        axes=ax,
+        title=title,
+        edge_cmap="Greys",
+        edge_vmin=0.0,
+        edge_vmax=float(strength.max()) if strength.size else 1.0,
+        colorbar=False,
+    )
+
+
+brain = plot_brain
+"""Alias of :func:`plot_brain`: ``wbxr.viz.brain(conn)``."""
