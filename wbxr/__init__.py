@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 from . import analysis, coupling, io, models, noise, viz, widgets  # noqa: E402
 from . import accessor as _accessor  # noqa: E402,F401  (registers the .wb accessor)
 from .connectome import connectome, validate_connectome  # noqa: E402
-from .datasets import list_datasets, load_dataset  # noqa: E402
+from .datasets import list_datasets, load_dataset, load_empirical_fc  # noqa: E402
 from .ensemble import NonFiniteMemberWarning, ensemble, failed_members  # noqa: E402
 from .ensemble_store import save_ensemble  # noqa: E402
 from .io import read_connectome, save_connectome  # noqa: E402
@@ -31,6 +31,7 @@ __all__ = [
     "io",
     "list_datasets",
     "load_dataset",
+    "load_empirical_fc",
     "models",
     "Network",
     "noise",
