@@ -52,7 +52,15 @@ from .delays import (
 )
 from .models.base import NodeModel
 
-__all__ = ["Network", "StepPlan", "StepParams", "NetworkState", "advance_block", "stack_members"]
+__all__ = [
+    "Network",
+    "StepPlan",
+    "StepParams",
+    "NetworkState",
+    "advance_block",
+    "noise_rows",
+    "stack_members",
+]
 
 
 class Network:
@@ -415,7 +423,7 @@ class NetworkState(NamedTuple):
     """Everything a simulation carries from one block to the next (members innermost)."""
 
     state: jax.Array  #: (n_variables, N, n_members) node states
-    input_noise: dict[str, jax.Array]  #: current value of each input-noise process, (N, n_members)
+    input_noise: dict[str, jax.Array]  #: state of each input-noise process, (..., N, n_members)
     history: jax.Array | None  #: ring buffer of the pre-synaptic signals, see wbxr.delays
     step: jax.Array  #: number of steps taken (int32)
 
@@ -434,6 +442,48 @@ def _between(start: jax.Array, end: jax.Array | None, theta: float) -> jax.Array
     return start + theta * (end - start)
 
 
+def _noise_rows(processes: Sequence[tuple[str, Any]]) -> list[int | slice]:
+    """Which rows of a step's normals each process takes (one row, or a slice of several)."""
+    rows: list[int | slice] = []
+    start = 0
+    for _, process in processes:
+        count = process.normals_per_step
+        rows.append(start if count == 1 else slice(start, start + count))
+        start += count
+    return rows
+
+
+def noise_rows(model: NodeModel) -> int:
+    """The rows of standard normals a step of ``model`` draws per region (all its processes)."""
+    return sum(process.normals_per_step for process in model.noise.values())
+
+
+def _state_dependent(increments: jax.Array, amplitudes: dict[int, Any]) -> Any:
+    """The noise term :math:`g(z)\\,\\Delta W` as a function of the stage state ``z``."""
+
+    def noise(z: jax.Array) -> jax.Array:
+        return jnp.stack(
+            [
+                amplitudes[row](z[row]) * increments[row] if row in amplitudes else increments[row]
+                for row in range(increments.shape[0])
+            ]
+        )
+
+    return noise
+
+
+def _clip(state: jax.Array, limits: tuple[tuple[float, float], ...]) -> jax.Array:
+    """Each variable clipped into its ``(low, high)`` limits (TVB's state bounds)."""
+    rows = []
+    for row, (low, high) in zip(state, limits):
+        if low > -np.inf:
+            row = jnp.maximum(row, low)
+        if high < np.inf:
+            row = jnp.minimum(row, high)
+        rows.append(row)
+    return jnp.stack(rows)
+
+
 def advance_block(
     plan: StepPlan, params: StepParams, carry: NetworkState, normals: jax.Array | None
 ) -> tuple[NetworkState, jax.Array]:
@@ -448,8 +498,9 @@ def advance_block(
     carry
         The network state at step ``carry.step`` (a multiple of ``plan.block``).
     normals
-        Standard normal draws ``(block, n_noisy_variables, N, n_members)`` for the noise
-        processes (in the order of ``params.model.noise``), or None without noise.
+        Standard normal draws ``(block, noise_rows(model), N, n_members)`` for the noise
+        processes (in the order of ``params.model.noise``; a process takes
+        ``normals_per_step`` rows), or None without noise.
 
     Returns
     -------
@@ -474,6 +525,8 @@ def advance_block(
         flat = delayed_sums(carry.history, params.edges, carry.step, plan.layout)
         sums = jnp.moveaxis(flat.reshape(*flat.shape[:2], -1, n_members), 2, 1)
 
+    rows = _noise_rows(processes)
+    limits = model.state_limits()
     state = carry.state
     input_noise = dict(carry.input_noise)
     states = []
@@ -481,16 +534,21 @@ def advance_block(
         draws = None if normals is None else normals[s]
         next_input_noise = {}
         increments = [None] * len(variables)
-        for row, (var, process) in enumerate(processes):
+        amplitudes = {}
+        for (var, process), row in zip(processes, rows):
             if process.kind == "input":
                 next_input_noise[var] = process.advance(input_noise[var], draws[row], plan.dt)
             else:
                 increments[variables.index(var)] = process.state_increment(draws[row], plan.dt)
+                if process.multiplicative:
+                    amplitudes[variables.index(var)] = process.amplitude
         state_noise = None
         if any(increment is not None for increment in increments):
             state_noise = jnp.stack(
                 [jnp.zeros_like(state[0]) if inc is None else inc for inc in increments]
             )
+        if amplitudes:
+            state_noise = _state_dependent(state_noise, amplitudes)
 
         def field(z, theta, s=s, start_noise=input_noise, end_noise=next_input_noise):
             delayed = None if sums is None else _between(sums[s], sums[s + 1] if theta else None, theta)
@@ -500,10 +558,15 @@ def advance_block(
             inputs[coupled] = coupling.post(summed, source, params.k, params.instantaneous.row_sum)
             for var, value in start_noise.items():
                 index = variables.index(var)
-                inputs[index] = inputs[index] + _between(value, end_noise[var], theta)
+                process = model.noise[var]
+                value_start = process.input_value(value, plan.dt)
+                value_end = None if theta == 0.0 else process.input_value(end_noise[var], plan.dt)
+                inputs[index] = inputs[index] + _between(value_start, value_end, theta)
             return dfun(z, jnp.stack(inputs), model)
 
         state = integrators.STEPPERS[plan.method](field, state, plan.dt, state_noise)
+        if limits:
+            state = _clip(state, limits)
         input_noise = next_input_noise
         states.append(state)
 

@@ -42,6 +42,7 @@ from .network import (
     StepPlan,
     advance_block,
     history_values,
+    noise_rows,
     stack_members,
 )
 from .delays import initial_history
@@ -419,11 +420,11 @@ def run_members(
     random_state = low[:, None, None] + (high - low)[:, None, None] * uniform
     state = jnp.where(given_initial[:, None, None], initial_values[:, :, None], random_state)
     input_noise = {
-        var: process.stationary_sample(
+        var: process.initial_state(
             members_last(
                 jax.vmap(
-                    lambda key, row=row: jax.random.normal(
-                        jax.random.fold_in(key, row), (n_regions,), dtype
+                    lambda key, row=row, shape=process.state_shape(n_regions): jax.random.normal(
+                        jax.random.fold_in(key, row), shape, dtype
                     )
                 )(input_noise_keys)
             )
@@ -450,7 +451,7 @@ def run_members(
                 noise_key_words,
                 net_state.step.astype(jnp.uint32),
                 steps_per_group,
-                (len(processes), n_regions),
+                (noise_rows(model), n_regions),
                 dtype,
             )
         if schedule.blocks_per_group == 1:

@@ -1,4 +1,4 @@
-"""What a node model is: a frozen dataclass of parameters plus a pure vector field.
+r"""What a node model is: a frozen dataclass of parameters plus a pure vector field.
 
 A node model describes the local dynamics of one brain region.  In wbxr it is
 
@@ -12,7 +12,15 @@ A node model describes the local dynamics of one brain region.  In wbxr it is
   is the model instance itself (whose fields are JAX arrays inside a simulation).
 
 ``inputs[v]`` is everything that drives variable ``v`` from outside the node: network
-coupling (for the coupled variable) and Ornstein-Uhlenbeck input noise.  The model decides
+coupling (for the coupled variable) and input noise (OU, coloured, Brownian).
+
+**State bounds.**  A model may declare ``state_bounds = {"variable": (low, high)}`` (either
+end None for unbounded), e.g. firing rates :math:`\ge 0` or synaptic gating in
+:math:`[0, 1]`; the simulation clips each bounded variable into its range after every
+integration step, as TVB does with ``state_variable_boundaries``.  Users override them per
+instance, ``Model(bounds={"S": (0, None)})``, or remove one with ``bounds={"S": None}``.
+Variables without bounds are never touched, so bound-free dynamics are unchanged bit for
+bit.  The model decides
 where an input enters its equations (Hopf adds it to the derivative; Wilson-Cowan puts it
 inside the sigmoid).
 
@@ -119,8 +127,13 @@ class NodeModel:
     variable_long_names: ClassVar[Mapping[str, str]] = {}
     #: Initial states are drawn uniformly from these ranges (per variable).
     initial_range: ClassVar[Mapping[str, tuple[float, float]]] = {}
+    #: Default ``(low, high)`` bounds of some variables (None: unbounded on that side).
+    state_bounds: ClassVar[Mapping[str, tuple[float | None, float | None]]] = {}
 
     noise: Mapping[str, Noise]
+    #: The bounds in force, ``{variable: (low, high)}`` with ``-inf``/``inf`` for no bound
+    #: (the class's ``state_bounds`` updated by the ``bounds=`` argument).
+    bounds: Mapping[str, tuple[float, float]]
 
     # -- the vector field -------------------------------------------------------------
     @staticmethod
@@ -161,8 +174,23 @@ class NodeModel:
                 )
         ordered = {var: noise[var] for var in self.state_variables if var in noise}
         object.__setattr__(self, "noise", ordered)
+        object.__setattr__(self, "bounds", _checked_bounds(type(self), self.bounds))
 
     # -- conveniences -----------------------------------------------------------------
+    def state_limits(self) -> tuple[tuple[float, float], ...]:
+        """``(low, high)`` per state variable if any is bounded, else ``()``.
+
+        Examples
+        --------
+        >>> from wbxr.models import Hopf, ReducedWongWang
+        >>> Hopf().state_limits(), ReducedWongWang().state_limits()
+        ((), ((0.0, 1.0),))
+        """
+        if all(np.isinf(low) and np.isinf(high) for low, high in self.bounds.values()):
+            return ()
+        unbounded = (-np.inf, np.inf)
+        return tuple(self.bounds.get(var, unbounded) for var in self.state_variables)
+
     @property
     def n_variables(self) -> int:
         """Number of state variables."""
@@ -224,6 +252,51 @@ class NodeModel:
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
+def _checked_bounds(cls: type, overrides: Any) -> dict[str, tuple[float, float]]:
+    """The class's ``state_bounds`` updated by ``overrides``, checked, as floats."""
+    name = cls.__name__
+    if overrides is None:
+        overrides = {}
+    if not isinstance(overrides, Mapping):
+        raise TypeError(
+            f"{name}(bounds=...) must be a dict mapping a state variable to (low, high) or None, "
+            f"got {overrides!r}"
+        )
+    merged = {**cls.state_bounds, **overrides}
+    bounds = {}
+    for var in cls.state_variables:
+        if var not in merged:
+            continue
+        if merged[var] is None:  # removed: kept as infinite, so replace() keeps it removed
+            bounds[var] = (-np.inf, np.inf)
+            continue
+        pair = merged[var]
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(f"{name} bounds[{var!r}] must be (low, high) or None, got {pair!r}")
+        try:
+            low = -np.inf if pair[0] is None else float(pair[0])
+            high = np.inf if pair[1] is None else float(pair[1])
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} bounds[{var!r}] must hold numbers or None, got {pair!r}") from None
+        if np.isnan(low) or np.isnan(high) or not low < high:
+            raise ValueError(f"{name} bounds[{var!r}] must have low < high, got {pair!r}")
+        bounds[var] = (low, high)
+    unknown = set(merged) - set(cls.state_variables)
+    if unknown:
+        raise ValueError(
+            f"{name} bounds has keys {sorted(unknown)}, which are not state variables of {name}; "
+            f"expected some of {list(cls.state_variables)}"
+        )
+    return _Bounds(bounds)
+
+
+class _Bounds(dict):
+    """Bounds as a hashable mapping (they travel in the pytree structure, see node_model)."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+
 def _jsonable(value: Any) -> Any:
     array = np.asarray(value)
     return float(array) if array.ndim == 0 else array.tolist()
@@ -244,16 +317,20 @@ def parameter_fields(cls: type) -> tuple[dataclasses.Field, ...]:
 def node_model(cls: type) -> type:
     """Class decorator: make ``cls`` a frozen dataclass and a JAX pytree.
 
-    The pytree's leaves are the parameter values and the noise processes' parameters;
-    flattening and unflattening never re-run validation, so the model can carry traced
+    The pytree's leaves are the parameter values and the noise processes' parameters (the
+    state bounds are static, in the tree structure); flattening and unflattening never re-run validation, so the model can carry traced
     values inside ``jit``/``vmap``/``grad``.
     """
     if not issubclass(cls, NodeModel):
         raise TypeError(f"@node_model expects a NodeModel subclass, got {cls!r}")
     annotations = cls.__dict__.get("__annotations__", {})
     if "noise" not in annotations:
-        cls.__annotations__ = {**annotations, "noise": "Mapping[str, Noise]"}
+        annotations = {**annotations, "noise": "Mapping[str, Noise]"}
+        cls.__annotations__ = annotations
         cls.noise = dataclasses.field(default_factory=dict, kw_only=True)
+    if "bounds" not in annotations:
+        cls.__annotations__ = {**annotations, "bounds": "Mapping[str, tuple[float, float]] | None"}
+        cls.bounds = dataclasses.field(default=None, kw_only=True)
     cls = dataclasses.dataclass(frozen=True, eq=False, repr=False)(cls)
     if not cls.state_variables:
         raise TypeError(f"{cls.__name__}.state_variables must name at least one variable")
@@ -264,6 +341,10 @@ def node_model(cls: type) -> type:
         )
     if set(cls.initial_range) != set(cls.state_variables):
         raise TypeError(f"{cls.__name__}.initial_range must give a range for every state variable")
+    unknown = set(cls.state_bounds) - set(cls.state_variables)
+    if unknown:
+        raise TypeError(f"{cls.__name__}.state_bounds has keys {sorted(unknown)} that are not state variables")
     names = tuple(f.name for f in parameter_fields(cls)) + ("noise",)
-    register_dataclass_pytree(cls, names)
+    # the bounds are static: which variables are clipped is part of the compiled program
+    register_dataclass_pytree(cls, names, static_fields=("bounds",))
     return cls

@@ -72,6 +72,7 @@ class MontbrioPazoRoxin(NodeModel):
     variable_units = {"r": "1/ms", "V": "1"}
     variable_long_names = {"r": "firing rate", "V": "mean membrane potential"}
     initial_range = {"r": (0.0, 0.1), "V": (-2.0, 1.0)}
+    state_bounds = {"r": (0.0, None)}  # a firing rate
 
     @staticmethod
     def dfun(state: jax.Array, inputs: jax.Array, p: MontbrioPazoRoxin) -> jax.Array:

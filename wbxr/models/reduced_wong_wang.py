@@ -107,6 +107,7 @@ class ReducedWongWang(NodeModel):
     variable_units = {"S": "1"}
     variable_long_names = {"S": "NMDA synaptic gating"}
     initial_range = {"S": (0.0, 1.0)}
+    state_bounds = {"S": (0.0, 1.0)}  # a gating fraction (TVB's state_variable_boundaries)
 
     @staticmethod
     def dfun(state: jax.Array, inputs: jax.Array, p: ReducedWongWang) -> jax.Array:

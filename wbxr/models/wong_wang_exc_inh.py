@@ -103,6 +103,7 @@ class ReducedWongWangExcInh(NodeModel):
     variable_units = {"S_E": "1", "S_I": "1"}
     variable_long_names = {"S_E": "NMDA gating (excitatory)", "S_I": "GABA gating (inhibitory)"}
     initial_range = {"S_E": (0.0, 0.3), "S_I": (0.0, 0.1)}
+    state_bounds = {"S_E": (0.0, 1.0), "S_I": (0.0, 1.0)}  # gating fractions
 
     @staticmethod
     def dfun(state: jax.Array, inputs: jax.Array, p: ReducedWongWangExcInh) -> jax.Array:
