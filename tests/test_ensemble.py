@@ -1,11 +1,19 @@
-"""wbxr.ensemble: members equal solo runs, layout, laziness, sweeps, failures, errors."""
+"""wbxr.ensemble: members equal solo runs, layout, laziness, sweeps, reductions, failures, memory, errors."""
+
+import math
+import tracemalloc
 
 import brainunit as u
+import dask
 import dask.array as da
 import numpy as np
 import pytest
+import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import wbxr
+from wbxr.ensemble import block_shape
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +116,13 @@ def test_a_blow_up_is_reported_per_member_and_spares_the_others(conn):
         ({"sweep": [("k", 1)]}, TypeError, "sweep must be a dict"),
         ({"chunk_size": 0}, ValueError, "chunk_size must be a positive integer"),
         ({"reduce": "fcd"}, ValueError, "reduce=.fcd. is not one of"),
+        ({"reduce": "fc+fcd"}, ValueError, "reduce='fc\\+fcd' needs fcd_window and fcd_step"),
+        ({"reduce": "fc", "fcd_window": 5.0}, ValueError, "fcd_window and fcd_step are only used"),
+        ({"reduce": "fc+fcd", "fcd_window": 500.0, "fcd_step": 1.0}, ValueError, "is longer than the series"),
+        ({"reduce": lambda member: member.x.values}, TypeError, "reduce must return a Dataset or a non-empty dict"),
+        ({"reduce": lambda member: {"m": member.x.values}}, TypeError, "return an xarray.DataArray"),
+        ({"reduce": lambda member: {"seed": member.x.mean()}}, ValueError, "the names \\['seed'\\] are taken"),
+        ({"chunk_size": True}, ValueError, "chunk_size must be a positive integer"),
         ({"dt": -1.0}, ValueError, "dt must be > 0"),
     ],
 )
@@ -147,3 +162,162 @@ def test_a_dask_distributed_cluster_gives_the_same_numbers(conn):
                                   dashboard_address=None) as cluster, distributed.Client(cluster):
         remote = ens.x.compute()
     np.testing.assert_array_equal(remote.values, local.values)
+
+
+def test_reduce_fc_and_fcd_equal_the_analysis_functions_on_each_member(conn):
+    net = noisy_net(conn)
+    kwargs = dict(seeds=[2, 5], sweep={"k": [0.1, 0.6]}, chunk_size=3, **RUN)
+    window, step = 10 * u.ms, 5.0
+    reduced = wbxr.ensemble(net, reduce="fc+fcd", fcd_window=window, fcd_step=step, **kwargs)
+    assert reduced.fcd_x.dims == ("seed", "k", "window_i", "window_j")
+    assert reduced.fc_y.dims == ("seed", "k", "region_i", "region_j") and "time" not in reduced.dims
+    assert reduced.attrs["reduce"] == "fc+fcd" and reduced.attrs["fcd_window"] == 10.0
+    reduced = reduced.compute()
+    full = wbxr.ensemble(net, **kwargs).compute()  # the same chunks: the same numbers
+    for seed in (2, 5):
+        for k in (0.1, 0.6):
+            member = full.sel(seed=seed, k=k)
+            for name in ("x", "y"):
+                expected_fcd = wbxr.analysis.fcd(member[name], window, step)
+                got = reduced[f"fcd_{name}"].sel(seed=seed, k=k)
+                np.testing.assert_array_equal(got.values, expected_fcd.values)
+                np.testing.assert_array_equal(got.window_i.values, expected_fcd.window_i.values)
+                expected_fc = wbxr.analysis.fc(member[name])
+                np.testing.assert_array_equal(reduced[f"fc_{name}"].sel(seed=seed, k=k).values, expected_fc.values)
+    assert reduced.fcd_x.attrs["window_ms"] == 10.0 and reduced.fcd_x.attrs["step_samples"] == 10
+
+
+def test_reduce_with_a_function_of_the_member(conn):
+    net = noisy_net(conn)
+    kwargs = dict(seeds=[1, 4], sweep={"k": [0.0, 0.3, 0.6]}, chunk_size=4, **RUN)
+
+    def summary(member):
+        return {
+            "power": (member.x**2).mean("time"),  # dims ("region",), keeps the region labels
+            "seen_k": member.k * 1,  # the member's swept value, as a scalar coordinate
+            "seen_seed": member.seed.astype(float),
+            "n_samples": member.sizes["time"],  # an integer: stored as a float
+        }
+
+    reduced = wbxr.ensemble(net, reduce=summary, **kwargs)
+    assert reduced.power.dims == ("seed", "k", "region") and reduced.seen_k.dims == ("seed", "k")
+    assert list(reduced.region.values) == list(conn.target.values)
+    assert reduced.attrs["reduce"] == "summary" and reduced.n_samples.dtype == np.float64
+    reduced = reduced.compute()
+    full = wbxr.ensemble(net, **kwargs).compute()
+    np.testing.assert_array_equal(reduced.power.values, (full.x**2).mean("time").values)
+    np.testing.assert_array_equal(reduced.seen_k.values, np.broadcast_to([0.0, 0.3, 0.6], (2, 3)))
+    np.testing.assert_array_equal(reduced.seen_seed.values, [[1.0] * 3, [4.0] * 3])
+    assert (reduced.n_samples == 70).all()
+
+
+def test_reduce_function_must_give_the_same_shapes_for_every_member(conn):
+    calls = []
+
+    def varying(member):
+        calls.append(None)
+        n = 3 if len(calls) == 1 else 4  # the placeholder member (first call) gets 3
+        return {"head": member.x.isel(time=slice(0, n))}
+
+    ens = wbxr.ensemble(noisy_net(conn), seeds=[0], reduce=varying, **RUN)
+    with pytest.raises(ValueError, match=r"reduce returned 'head' with dims \('time', 'region'\) and shape \(4, 8\) "
+                                         r"for the member seed=0, but .* \(3, 8\) for the placeholder"):
+        ens.compute(scheduler="synchronous")
+
+
+def test_a_sweep_where_large_k_blows_up_reports_those_members_and_keeps_the_others(conn):
+    net = noisy_net(conn)
+    ks = [0.2, 30.0, 0.5, 60.0]  # Euler with k * in-strength * dt > 2 diverges
+    ens = wbxr.ensemble(net, seeds=[3, 7], sweep={"k": ks}, chunk_size=3, **RUN)
+    with pytest.warns(wbxr.NonFiniteMemberWarning) as record:
+        result = ens.compute(scheduler="synchronous")
+    messages = " ".join(str(w.message) for w in record)
+    for seed in (3, 7):
+        for k in (30, 60):
+            assert f"seed={seed}, k={k} at t=" in messages
+    assert "k=0.2" not in messages and "k=0.5" not in messages
+    table = wbxr.failed_members(result)
+    assert list(table.columns) == ["seed", "k", "nonfinite_time"]
+    assert sorted(zip(table.seed, table.k)) == [(3, 30.0), (3, 60.0), (7, 30.0), (7, 60.0)]
+    assert (table.nonfinite_time > 0).all() and (table.nonfinite_time <= RUN["duration"]).all()
+    for seed in (3, 7):
+        for k in (0.2, 0.5):  # the others are whole and equal their solo runs
+            solo = wbxr.simulate(net.replace(k=k), seed=seed, **RUN)
+            np.testing.assert_allclose(result.x.sel(seed=seed, k=k).values, solo.x.values, rtol=1e-5, atol=1e-6)
+    assert wbxr.failed_members(result.sel(k=[0.2, 0.5])).empty
+
+
+def test_a_reduce_function_is_not_called_for_members_that_blew_up(conn):
+    calls = []
+
+    def peak(member):
+        calls.append(float(member.k))
+        assert np.isfinite(member.x.values).all()
+        return {"peak": abs(member.x).max()}
+
+    ens = wbxr.ensemble(noisy_net(conn), seeds=[0], sweep={"k": [0.2, 60.0]}, reduce=peak, **RUN)
+    assert calls == [0.2]  # the placeholder member, with the first member's coordinates
+    calls.clear()
+    with pytest.warns(wbxr.NonFiniteMemberWarning, match="seed=0, k=60"):
+        result = ens.compute(scheduler="synchronous")
+    assert calls == [0.2]
+    assert np.isfinite(result.peak.sel(k=0.2)).all() and np.isnan(result.peak.sel(k=60.0)).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    shape=st.lists(st.integers(1, 12), min_size=1, max_size=4),
+    chunk_size=st.integers(1, 40),
+    with_speed=st.booleans(),
+)
+def test_chunks_are_regular_blocks_of_at_most_chunk_size_members(shape, chunk_size, with_speed):
+    first_free = 1 if with_speed and len(shape) > 1 else 0
+    block = block_shape(shape, chunk_size, first_free)
+    assert len(block) == len(shape)
+    assert math.prod(block) <= chunk_size
+    assert all(1 <= b <= n for b, n in zip(block, shape))
+    assert all(b == 1 for b in block[:first_free])  # one speed per chunk
+    # Only one axis is split; the ones after it are whole, the ones before it are 1.
+    partial = [i for i, (b, n) in enumerate(zip(block, shape)) if b < n and b > 1]
+    assert len(partial) <= 1
+    if partial:
+        assert all(block[i] == shape[i] for i in range(partial[0] + 1, len(shape)))
+    # No larger block of this form fits: the next whole or partial axis would exceed it.
+    split = max([i for i, (b, n) in enumerate(zip(block, shape)) if b < n], default=-1)
+    if split >= first_free:
+        assert math.prod(block) // block[split] * (block[split] + 1) > chunk_size
+
+
+def test_the_dask_chunks_are_the_member_chunks(conn):
+    ens = wbxr.ensemble(noisy_net(conn), seeds=range(4), sweep={"k": np.linspace(0, 1, 10)},
+                        chunk_size=16, **RUN)
+    assert ens.chunksizes["seed"] == (1, 1, 1, 1) and ens.chunksizes["k"] == (10,)
+    ens = wbxr.ensemble(noisy_net(conn), seeds=range(1), sweep={"k": np.linspace(0, 1, 40)},
+                        chunk_size=16, reduce="fc", **RUN)
+    assert ens.chunksizes["k"] == (16, 16, 8)
+    ens = wbxr.ensemble(noisy_net(conn), seeds=range(3), sweep={"speed": [5.0, 10.0], "a": [-0.1, 0.0]},
+                        chunk_size=16, reduce="fc", **RUN)
+    assert ens.chunksizes["speed"] == (1, 1) and ens.chunksizes["seed"] == (3,)
+    assert ens.fc_x.data.npartitions == 2  # one chunk per speed: 3 seeds x 2 values of a each
+
+
+def test_peak_memory_of_a_reduced_sweep_is_bounded_by_the_chunk(conn):
+    """64 members reduced to FC + FCD, 8 per chunk: the time series exist one chunk at a time."""
+    net = noisy_net(conn)
+    run = {"duration": 200.0, "dt": 0.1, "sample_every": 0.2}
+    ens = wbxr.ensemble(net, seeds=range(8), sweep={"k": np.linspace(0.0, 0.5, 8)}, chunk_size=8,
+                        reduce="fc+fcd", fcd_window=40.0, fcd_step=20.0, **run)
+    members, n_time, n_regions = 64, 1000, 8
+    chunk_series = 8 * 2 * n_time * n_regions * 4  # 8 members, x and y, float32
+    all_series = members // 8 * chunk_series
+    result_bytes = ens.nbytes
+    ens.isel(seed=[0]).compute(scheduler="synchronous")  # compile outside the measurement
+    tracemalloc.start()
+    try:
+        ens.compute(scheduler="synchronous")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    bound = 2 * chunk_series + 2 * result_bytes  # a chunk's series (+ copies), the result twice
+    assert all_series > 2 * bound  # holding the sweep's series would break the bound
+    assert peak < bound

@@ -43,12 +43,11 @@ class CountingReduction:
         self.lock = threading.Lock()
 
     def __call__(self, member):
-        if "seed" in member.coords:  # not the placeholder member
-            seed = int(member.seed)
-            with self.lock:
-                self.calls.append((seed, float(member.k)))
-            if seed == self.fail_seed:
-                raise RuntimeError(f"interrupted at seed {seed}")
+        seed = int(member.seed)
+        with self.lock:
+            self.calls.append((seed, float(member.k)))
+        if seed == self.fail_seed:
+            raise RuntimeError(f"interrupted at seed {seed}")
         return {"x_var": member.x.var("time"), "x_mean": member.x.mean()}
 
 
@@ -68,6 +67,7 @@ def test_an_interrupted_sweep_resumes_without_recomputing_finished_chunks(net, t
     reduction = CountingReduction()
     kwargs = dict(seeds=range(4), sweep={"k": [0.1, 0.3]}, chunk_size=2, reduce=reduction, **RUN)
     ens = wbxr.ensemble(net, **kwargs)  # chunks: one seed (two k values) each
+    assert reduction.calls == [(0, 0.1)]  # the placeholder member has the first member's coords
     reduction.fail_seed = 2
     with pytest.raises(RuntimeError, match="interrupted at seed 2"):
         wbxr.save_ensemble(ens, tmp_path / "sweep.zarr")
@@ -84,8 +84,9 @@ def test_an_interrupted_sweep_resumes_without_recomputing_finished_chunks(net, t
     assert sorted({seed for seed, _ in reduction.calls}) == sorted(set(range(4)) - finished)
     assert len(reduction.calls) == 2 * (4 - len(finished))  # each unfinished member once
 
+    whole_ensemble = wbxr.ensemble(net, **kwargs)
     reduction.calls.clear()
-    whole = wbxr.save_ensemble(wbxr.ensemble(net, **kwargs), tmp_path / "whole.zarr")
+    whole = wbxr.save_ensemble(whole_ensemble, tmp_path / "whole.zarr")
     assert len(reduction.calls) == 8
     for name in ("x_var", "x_mean", "nonfinite_time", "completed"):
         np.testing.assert_array_equal(resumed[name].values, whole[name].values)

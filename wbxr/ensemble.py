@@ -205,7 +205,7 @@ def _reduction(
     spec: Any,
     fcd_window: Any,
     fcd_step: Any,
-    reserved: Sequence[str],
+    first_member: Mapping[str, Any],
 ) -> tuple[_Reduction, dict[str, xr.Variable]]:
     """The checked reduction and the coordinates of its output dims."""
     n_regions = net.n_regions
@@ -242,13 +242,15 @@ def _reduction(
         raise ValueError(f"reduce={reduce!r} is not one of None, 'fc', 'fc+fcd' or a function of a member Dataset")
 
     # Learn the names, dims, shapes and coordinates of the outputs from one call on a
-    # placeholder member of standard normal numbers (nothing is compiled or simulated).
+    # placeholder member of standard normal numbers with the first member's coordinates
+    # (nothing is compiled or simulated).
     time, region = time_coordinate(spec), region_coordinate(net)
     attrs = provenance(net, spec)
     rng = np.random.default_rng(0)
     values = rng.standard_normal((len(spec.monitors), time.size, n_regions)).astype(spec.dtype)
     monitor_attrs = {name: variable_attrs(net.model, name) for name in spec.monitors}
-    probe = _member_dataset(values, time, region, attrs, monitor_attrs, {})
+    probe = _member_dataset(values, time, region, attrs, monitor_attrs, first_member)
+    reserved = list(first_member)
     returned = _as_outputs(function(probe), "on a placeholder member")
     outputs, coords = {}, {}
     for name, value in returned.items():
@@ -348,9 +350,9 @@ def ensemble(
           dimension coordinates are kept.  The function runs in the dask task, on the
           time series of one chunk, which are discarded after the task: a sweep of
           10,000 members never holds more than a chunk of time series.  It is called
-          once on a placeholder member of standard normal numbers when the ensemble is
-          built, to learn the names, dims and shapes of its outputs (it must give the
-          same shapes for every member).  Integer/boolean outputs are stored as floats,
+          once when the ensemble is built, on a placeholder member of standard normal
+          numbers with the first member's coordinates, to learn the names, dims and
+          shapes of its outputs (it must give the same shapes for every member).  Integer/boolean outputs are stored as floats,
           and members that blew up get NaN without calling it.  It must be picklable for
           a ``dask.distributed`` cluster (module-level functions, ``functools.partial``).
     fcd_window, fcd_step
@@ -414,7 +416,8 @@ def ensemble(
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     swept = list(sweep_values)
-    reduction, output_coords = _reduction(reduce, net, spec, fcd_window, fcd_step, ["seed", *swept])
+    first_member = {"seed": seeds[0], **{name: values[0].item() for name, values in sweep_values.items()}}
+    reduction, output_coords = _reduction(reduce, net, spec, fcd_window, fcd_step, first_member)
 
     # Members sharing the delays must share a chunk: "speed" is outermost internally and
     # its chunks hold one value.
