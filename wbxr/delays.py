@@ -186,3 +186,36 @@ def record_block(
     history = jax.lax.dynamic_update_slice(history, block_values, (zero, column, zero))
     mirror = jnp.where(column == 0, jnp.int32(layout.length), column)
     return jax.lax.dynamic_update_slice(history, block_values, (zero, mirror, zero))
+
+
+def history_past(history: jax.Array, step: jax.Array, layout: HistoryLayout) -> jax.Array:
+    """The buffer in time order: ``past[:, lag]`` is the value of step ``step - lag``.
+
+    Returns ``(N, layout.length, n_columns)``, independent of the block length, so that a
+    run can be continued with another layout (:func:`history_from_past`).
+
+    Examples
+    --------
+    >>> import jax.numpy as jnp
+    >>> layout = HistoryLayout.for_delays(1, max_delay=3, block=2, window=2)
+    >>> buffer = initial_history(jnp.zeros((1, 1)), layout)
+    >>> buffer = record_block(buffer, jnp.array([[[1.0], [2.0]]]), jnp.int32(0), layout)
+    >>> history_past(buffer, jnp.int32(2), layout)[0, :, 0].tolist()
+    [2.0, 1.0, 0.0, 0.0]
+    """
+    lags = jnp.arange(layout.length)
+    return history[:, (step - 1 - lags) % layout.length]
+
+
+def history_from_past(past: jax.Array, step: jax.Array, layout: HistoryLayout) -> jax.Array:
+    """The buffer of ``layout`` at ``step`` holding ``past`` (from :func:`history_past`).
+
+    Lags beyond those of ``past`` are never read by a network whose longest delay fits
+    in ``past``; they are left at the oldest value given.
+    """
+    n_lags = past.shape[1]
+    lags = jnp.minimum(jnp.arange(layout.length), n_lags - 1)
+    columns = (step - 1 - jnp.arange(layout.length)) % layout.length
+    ring = jnp.zeros((past.shape[0], layout.length, past.shape[2]), past.dtype)
+    ring = ring.at[:, columns].set(past[:, lags])
+    return jnp.concatenate([ring, ring[:, : layout.block]], axis=1)

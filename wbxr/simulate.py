@@ -26,7 +26,7 @@ import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -45,7 +45,8 @@ from .network import (
     noise_rows,
     stack_members,
 )
-from .delays import initial_history
+from .delays import history_from_past, history_past, initial_history
+from .monitors import Monitor
 from .random import normals_for_steps
 
 __all__ = ["simulate", "run_members", "NonFiniteStateError"]
@@ -178,11 +179,14 @@ def simulate(
     dt: Any,
     *,
     transient: Any = 0.0,
-    monitors: Sequence[str] | None = None,
+    monitors: Sequence[str | Monitor] | None = None,
     sample_every: Any = None,
-    seed: int = 0,
+    seed: int | None = None,
     method: str = "euler",
     initial_state: Mapping[str, Any] | None = None,
+    initial: xr.Dataset | None = None,
+    chunk_duration: Any = None,
+    keep_state: bool = False,
 ) -> xr.Dataset:
     """Simulate a network and return its monitored state variables.
 
@@ -197,24 +201,42 @@ def simulate(
     transient
         Initial time to simulate but not record (quantity or ms), ``0 <= transient < duration``.
     monitors
-        Names of the state variables to record (default: all of them).
+        What to record: names of state variables (recorded every ``sample_every``) and
+        in-loop observation models of :mod:`wbxr.monitors` (BOLD, temporal averages,
+        EEG/MEG lead fields, subsampling), each on its own time dimension.  Default: every
+        state variable.
     sample_every
         Sampling period (quantity or ms), a whole multiple of ``dt``; default ``dt``.
+        Monitors read the state at this period.
     seed
-        Seed of every random draw (initial state, noise).
+        Seed of every random draw (initial state, noise); default 0, or the seed of
+        ``initial`` when continuing a run.
     method
         ``"euler"`` (Euler-Maruyama with noise), ``"heun"`` (stochastic Heun) or ``"rk4"``.
     initial_state
         ``{variable: value}`` with a scalar or one value per region for any state
         variable; the others start uniformly at random in the model's ``initial_range``.
         The history before ``t = 0`` equals the initial state.
+    initial
+        A result of an earlier ``simulate(..., keep_state=True)`` of the same network to
+        continue: the run starts from its final state, delay history, noise-process and
+        monitor states, and its time axis follows on.  With the same seed, a run of
+        ``T1`` continued for ``T2`` equals a run of ``T1 + T2``.
+    chunk_duration
+        Run in pieces of this length (quantity or ms; a whole multiple of
+        ``sample_every``), continuing each from the last: the same numbers as one piece,
+        with the compiled loop's temporaries bounded by a chunk.
+    keep_state
+        Add the final state (``final_*`` variables and the ``final_step`` attribute) to
+        the result so that ``initial=`` can continue it.
 
     Returns
     -------
     xarray.Dataset
-        One variable per monitor, dims ``("time", "region")``; ``time`` in ms.  Attributes
-        record the model and its parameters, the coupling, dt, k, speed, seed, method,
-        precision and the versions of wbxr and JAX.
+        One variable per state-variable monitor, dims ``("time", "region")``; one per
+        in-loop monitor on ``time_<name>``; times in ms.  Attributes record the model
+        and its parameters, the coupling, dt, k, speed, seed, method, precision and the
+        versions of wbxr and JAX.
 
     Raises
     ------
@@ -233,41 +255,232 @@ def simulate(
     (('time', 'region'), (2500, 8))
     >>> float(ds.time[0]), float(ds.time[-1]), ds.time.attrs["units"]
     (50.1, 300.0, 'ms')
+
+    Continuing a run gives the numbers of one longer run:
+
+    >>> first = wbxr.simulate(net, duration=100.0, dt=0.1, keep_state=True)
+    >>> rest = wbxr.simulate(net, duration=200.0, dt=0.1, initial=first)
+    >>> whole = wbxr.simulate(net, duration=300.0, dt=0.1)
+    >>> float(rest.time[0]), bool((rest.x == whole.x.sel(time=rest.time)).all())
+    (100.1, True)
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a wbxr.Network, got {net!r}")
-    spec = prepare_run(net, duration, dt, transient, sample_every, monitors, method, initial_state)
+    if not isinstance(keep_state, bool):
+        raise TypeError(f"keep_state must be True or False, got {keep_state!r}")
+    spec = prepare_run(net, duration, dt, transient, sample_every, monitors, method, initial_state, in_loop_monitors=True)
+    saved = None if initial is None else _saved_state(initial, net, spec)
+    if seed is None:
+        seed = 0 if saved is None else saved.seed
     check_seed(seed, "seed")
-    schedule, block = plan_schedule(
-        spec.n_samples, spec.steps_per_sample, spec.max_block(net.min_delay(spec.dt)),
-        spec.n_transient_samples,
-    )
+    offset = 0 if saved is None else saved.step // spec.steps_per_sample
+    chunk_samples = _chunk_samples(chunk_duration, spec)
+    # one block length that divides every piece (and is the one-shot run's when they agree)
+    block = plan_schedule(
+        math.gcd(spec.n_samples, chunk_samples), spec.steps_per_sample, spec.max_block(net.min_delay(spec.dt)), 0
+    )[1]
     plan, params = net.discretize(spec.dt, method, block, spec.dtype)
-    recorded, first_bad_step = run_members(
-        stack_members([params]),
-        jnp.asarray([seed], jnp.uint32),
-        jnp.asarray(spec.initial_values, spec.dtype),
-        jnp.asarray(spec.given_initial),
-        plan=plan,
-        schedule=schedule,
-        monitor_indices=spec.monitor_indices,
-    )
-    first_bad_step = int(first_bad_step[0])
+    params = stack_members([params])
+    monitor_data = tuple(monitor.data(spec.dtype) for monitor in spec.observers)
+    start = None
+    if saved is not None:
+        start = _start_from(saved, plan, spec, monitor_data, int(net.delay_steps(spec.dt).max()) + 1)
+    pieces = []
+    done = 0
+    while done < spec.n_samples:
+        n = min(chunk_samples, spec.n_samples - done)
+        n_transient = min(max(spec.n_transient_samples - done, 0), n)
+        schedule = plan_schedule(n, spec.steps_per_sample, block, n_transient)[0]
+        plans = tuple(
+            _monitor_plan(monitor, period, n, n_transient, spec)
+            for monitor, period in zip(spec.observers, spec.observer_periods)
+        )
+        output = run_network(
+            params,
+            jnp.asarray([seed], jnp.uint32),
+            jnp.asarray(spec.initial_values, spec.dtype),
+            jnp.asarray(spec.given_initial),
+            monitor_data,
+            start,
+            plan=plan,
+            schedule=schedule,
+            monitor_indices=spec.monitor_indices,
+            monitor_plans=plans,
+        )
+        _raise_if_blew_up(int(output.first_bad[0]), spec.dt, schedule)
+        pieces.append(_piece_arrays(output, plans, offset + done, n, n_transient))
+        start = output.final
+        done += n
+    ds = _assemble(net, spec, pieces, offset, seed=int(seed))
+    if keep_state:
+        ds = ds.merge(_state_variables(start, plan, spec, net), combine_attrs="override")
+        ds.attrs["final_step"] = int(start.network.step)
+    return ds
+
+
+def _raise_if_blew_up(first_bad_step: int, dt: float, schedule: Schedule) -> None:
     if first_bad_step >= 0:
-        when = first_bad_step * spec.dt
+        when = first_bad_step * dt
         raise NonFiniteStateError(
             f"the simulation blew up: the state was first NaN/Inf at t = {when:g} ms "
-            f"(checked every {schedule.steps_per_group * spec.dt:g} ms); reduce dt, the "
+            f"(checked every {schedule.steps_per_group * dt:g} ms); reduce dt, the "
             f"coupling k or the noise, or check the model parameters",
             when,
         )
-    recorded = np.asarray(recorded[..., 0])
+
+
+def _chunk_samples(chunk_duration: Any, spec: RunSpec) -> int:
+    """Samples per piece of a run done in chunks (all of them when ``chunk_duration`` is None)."""
+    if chunk_duration is None:
+        return spec.n_samples
+    chunk_ms = time_ms(chunk_duration, "chunk_duration")
+    if chunk_ms <= 0:
+        raise ValueError(f"chunk_duration must be > 0, got {chunk_ms:g} ms")
+    return max(1, _whole_multiple(chunk_ms, spec.sample_every, "chunk_duration", "sample_every"))
+
+
+def _output_numbers(period: int, offset: int, n_samples: int, n_transient: int) -> tuple[int, int]:
+    """First and last absolute output numbers of a monitor written by a run (first > last: none)."""
+    return (offset + n_transient) // period + 1, (offset + n_samples) // period
+
+
+def _monitor_plan(monitor: Monitor, period: int, n_samples: int, n_transient: int, spec: RunSpec) -> MonitorPlan:
+    """Rows enough for any phase of the period within ``n_samples`` samples."""
+    n_rows = (n_samples - n_transient) // period + 1
+    return MonitorPlan(monitor, spec.variable_index(monitor.variable), period, n_rows)
+
+
+def _piece_arrays(output: RunOutput, plans: tuple[MonitorPlan, ...], offset: int, n: int, n_transient: int) -> dict[str, np.ndarray]:
+    """The recorded arrays of one piece of a run, monitors trimmed to the outputs written."""
+    arrays = {"": np.asarray(output.recorded[..., 0])}
+    for p, values in zip(plans, output.monitored):
+        first, last = _output_numbers(p.period, offset, n, n_transient)
+        arrays[p.monitor.name] = np.asarray(values[: max(0, last - first + 1), :, 0])
+    return arrays
+
+
+def _assemble(net: Network, spec: RunSpec, pieces: list[dict[str, np.ndarray]], offset: int, **extra: Any) -> xr.Dataset:
+    """The Dataset of a run from its pieces."""
+    recorded = np.concatenate([piece[""] for piece in pieces])
+    regions = region_coordinate(net)
     data_vars = {
         name: xr.Variable(("time", "region"), recorded[:, column, :], attrs=variable_attrs(net.model, name))
         for column, name in enumerate(spec.monitors)
     }
-    coords = {"time": time_coordinate(spec), "region": region_coordinate(net)}
-    return xr.Dataset(data_vars, coords=coords, attrs=provenance(net, spec, seed=int(seed)))
+    coords = {"time": time_coordinate(spec, offset), "region": regions}
+    for monitor, period in zip(spec.observers, spec.observer_periods):
+        values = np.concatenate([piece[monitor.name] for piece in pieces])
+        time_dim = f"time_{monitor.name}"
+        first, last = _output_numbers(period, offset, spec.n_samples, spec.n_transient_samples)
+        times = np.round(np.arange(first, last + 1) * period * spec.sample_every, 9)
+        coords[time_dim] = xr.Variable(time_dim, times, {"units": "ms", "long_name": f"time of {monitor.name}", "standard_name": "time"})
+        for dim, labels in monitor.output_coords(regions.values).items():
+            coords.setdefault(dim, xr.Variable(dim, labels))
+        attrs = monitor.attrs(variable_attrs(net.model, monitor.variable))
+        data_vars[monitor.name] = xr.Variable((time_dim, monitor.output_dim()), values, attrs=attrs)
+    return xr.Dataset(data_vars, coords=coords, attrs=provenance(net, spec, **extra))
+
+
+class SavedState(NamedTuple):
+    """The final state of a run as stored in its Dataset (one member)."""
+
+    seed: int
+    step: int
+    state: np.ndarray  #: (n_variables, N)
+    input_noise: dict[str, np.ndarray]
+    past: np.ndarray | None  #: (N, lags, channels) history, lag 0 = the last step
+    monitors: dict[str, np.ndarray]
+
+
+_STATE_ATTRS = {"long_name": "state at the end of the run (for continuing it with initial=)"}
+
+
+def _state_variables(final: RunState, plan: StepPlan, spec: RunSpec, net: Network) -> xr.Dataset:
+    """``final_*`` variables holding everything :func:`simulate` needs to continue a run."""
+    network = final.network
+    variables = {
+        "final_state": xr.Variable(("state_variable", "region"), np.asarray(network.state[..., 0]), _STATE_ATTRS),
+    }
+    for var, value in network.input_noise.items():
+        variables[f"final_noise_{var}"] = xr.Variable(
+            tuple(f"final_noise_{var}_dim{i}" for i in range(value.ndim - 2)) + ("region",),
+            np.asarray(value[..., 0]), _STATE_ATTRS,
+        )
+    if network.history is not None:
+        past = np.asarray(history_past(network.history, network.step, plan.layout))
+        variables["final_history"] = xr.Variable(("region", "history_lag", "history_channel"), past, _STATE_ATTRS)
+    for monitor, carry in zip(spec.observers, final.monitors):
+        carry = np.asarray(carry)[..., 0]
+        dims = tuple(f"final_{monitor.name}_dim{i}" for i in range(carry.ndim - 1)) + ("region",)
+        variables[f"final_{monitor.name}"] = xr.Variable(dims, carry, _STATE_ATTRS)
+    coords = {"state_variable": list(net.model.state_variables), "region": region_coordinate(net)}
+    return xr.Dataset(variables, coords=coords)
+
+
+def _saved_state(initial: Any, net: Network, spec: RunSpec) -> SavedState:
+    """Read and check the final state of an earlier run (the ``initial`` of :func:`simulate`)."""
+    if not isinstance(initial, xr.Dataset):
+        raise TypeError(f"initial must be the xarray.Dataset of an earlier simulate(..., keep_state=True), got {type(initial).__name__}")
+    if "final_state" not in initial or "final_step" not in initial.attrs:
+        raise ValueError("initial has no final state: make the earlier run with simulate(..., keep_state=True)")
+    expected = {"model": type(net.model).__name__, "n_regions": net.n_regions}
+    for name, value in expected.items():
+        if initial.attrs.get(name) != value:
+            raise ValueError(f"initial comes from a run with {name}={initial.attrs.get(name)!r}; this network has {name}={value!r}")
+    if not math.isclose(float(initial.attrs["dt"]), spec.dt, rel_tol=1e-9):
+        raise ValueError(f"initial was run with dt={initial.attrs['dt']} ms; continue it with the same dt, not {spec.dt:g} ms")
+    step = int(initial.attrs["final_step"])
+    if step % spec.steps_per_sample:
+        raise ValueError(
+            f"initial ends at t = {step * spec.dt:g} ms, not a multiple of sample_every={spec.sample_every:g} ms"
+        )
+    state = initial["final_state"].transpose("state_variable", "region")
+    if list(state["state_variable"].values) != list(net.model.state_variables):
+        raise ValueError(f"initial has state variables {list(state['state_variable'].values)}, expected {list(net.model.state_variables)}")
+    noise = {}
+    for var, process in net.model.noise.items():
+        if process.kind == "input":
+            if f"final_noise_{var}" not in initial:
+                raise ValueError(f"initial has no state of the input noise on {var!r}")
+            noise[var] = initial[f"final_noise_{var}"].values
+    monitors = {
+        monitor.name: initial[f"final_{monitor.name}"].values
+        for monitor in spec.observers
+        if f"final_{monitor.name}" in initial
+    }
+    past = initial["final_history"].values if "final_history" in initial else None
+    return SavedState(int(initial.attrs["seed"]), step, state.values, noise, past, monitors)
+
+
+def _start_from(
+    saved: SavedState, plan: StepPlan, spec: RunSpec, monitor_data: tuple[Any, ...], needed_lags: int
+) -> RunState:
+    """The :class:`RunState` (one member) that continues ``saved`` under ``plan``."""
+    dtype = spec.dtype
+    step = jnp.asarray(saved.step, jnp.int32)
+    history = None
+    if plan.layout is not None:
+        if saved.past is None:
+            raise ValueError("initial was run without delays; it cannot start a network with delayed coupling")
+        if saved.past.shape[1] < needed_lags:
+            raise ValueError(
+                f"initial keeps {saved.past.shape[1]} steps of history, fewer than the {needed_lags} "
+                f"that this network's delays need"
+            )
+        history = history_from_past(jnp.asarray(saved.past, dtype), step, plan.layout)
+    network = NetworkState(
+        jnp.asarray(saved.state, dtype)[..., None],
+        {var: jnp.asarray(value, dtype)[..., None] for var, value in saved.input_noise.items()},
+        history,
+        step,
+    )
+    carries = tuple(
+        jnp.asarray(saved.monitors[m.name], dtype)[..., None]
+        if m.name in saved.monitors
+        else m.init(data, plan.n_regions, 1, dtype)
+        for m, data in zip(spec.observers, monitor_data)
+    )
+    return RunState(network, carries, jnp.full((1,), -1, jnp.int32))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -287,6 +500,12 @@ class RunSpec:
     initial_values: np.ndarray
     given_initial: np.ndarray
     dtype: Any
+    variables: tuple[str, ...] = ()  #: the model's state variables
+    observers: tuple[Monitor, ...] = ()  #: in-loop monitors (wbxr.monitors)
+    observer_periods: tuple[int, ...] = ()  #: their periods in samples
+
+    def variable_index(self, name: str) -> int:
+        return self.variables.index(name)
 
     def max_block(self, min_delay: int | None) -> int:
         """The most steps that can share one gather of delayed inputs."""
@@ -311,8 +530,13 @@ def prepare_run(
     monitors: Sequence[str] | str | None,
     method: str,
     initial_state: Mapping[str, Any] | None,
+    *,
+    in_loop_monitors: bool = False,
 ) -> RunSpec:
-    """Check the arguments of a run and work out its step counts (before any compilation)."""
+    """Check the arguments of a run and work out its step counts (before any compilation).
+
+    ``in_loop_monitors`` allows :mod:`wbxr.monitors` objects among ``monitors``.
+    """
     dt_ms = time_ms(dt, "dt")
     if dt_ms <= 0:
         raise ValueError(f"dt must be > 0, got {dt_ms} ms")
@@ -338,14 +562,31 @@ def prepare_run(
     variables = net.model.state_variables
     if monitors is None:
         monitors = list(variables)
-    if isinstance(monitors, str):
+    if isinstance(monitors, (str, Monitor)):
         monitors = [monitors]
-    for name in monitors:
+    names = [m for m in monitors if not isinstance(m, Monitor)]
+    observers = [m for m in monitors if isinstance(m, Monitor)]
+    if observers and not in_loop_monitors:
+        raise ValueError(
+            f"monitors contains {observers[0]!r}: in-loop monitors are supported by wbxr.simulate; "
+            "here give names of state variables"
+        )
+    for name in names + [m.variable for m in observers]:
         if name not in variables:
             raise ValueError(
                 f"monitors contains {name!r}, which is not a state variable of "
                 f"{type(net.model).__name__}; expected some of {list(variables)}"
             )
+    outputs = names + [m.name for m in observers]
+    repeated = sorted({name for name in outputs if outputs.count(name) > 1})
+    if repeated:
+        raise ValueError(f"monitors records {repeated} more than once; give each output a distinct name")
+    observer_periods = tuple(
+        1 if m.period_ms() is None else _whole_multiple(m.period_ms(), sample_ms, f"{m.name} period", "sample_every")
+        for m in observers
+    )
+    for m in observers:
+        m.output_size(net.n_regions)  # checks the monitor's shape against the network
     initial_values, given_initial = _initial_values(net, initial_state)
     return RunSpec(
         dt=dt_ms,
@@ -356,58 +597,58 @@ def prepare_run(
         n_samples=n_steps // steps_per_sample,
         n_transient_samples=math.floor(transient_ms / sample_ms + 1e-9),
         method=method,
-        monitors=tuple(monitors),
-        monitor_indices=tuple(variables.index(name) for name in monitors),
+        monitors=tuple(names),
+        monitor_indices=tuple(variables.index(name) for name in names),
         initial_values=initial_values,
         given_initial=given_initial,
         dtype=jax.dtypes.canonicalize_dtype(jnp.float64),
+        variables=tuple(variables),
+        observers=tuple(observers),
+        observer_periods=observer_periods,
     )
 
 
-@functools.partial(jax.jit, static_argnames=("plan", "schedule", "monitor_indices", "reduce"))
-def run_members(
+class MonitorPlan(NamedTuple):
+    """A monitor as compiled: which variable it reads, its period and its output rows (static)."""
+
+    monitor: Monitor
+    variable_index: int
+    period: int  #: samples between outputs
+    n_rows: int  #: output rows allocated (at least the outputs of the run)
+
+
+class RunState(NamedTuple):
+    """Everything a run hands to its continuation (members innermost)."""
+
+    network: NetworkState
+    monitors: tuple[Any, ...]  #: running state of each in-loop monitor
+    first_bad: jax.Array  #: (M,) first step seen non-finite, -1 if never
+
+
+class RunOutput(NamedTuple):
+    """What a compiled run returns."""
+
+    recorded: jax.Array  #: (n_recorded, n_monitors, N, M) samples, or the FC with reduce="fc"
+    first_bad: jax.Array  #: (M,)
+    monitored: tuple[jax.Array, ...]  #: (n_rows, output_size, M) per in-loop monitor
+    final: RunState
+
+
+def _fresh_state(
     params: StepParams,
     seeds: jax.Array,
     initial_values: jax.Array,
     given_initial: jax.Array,
-    *,
     plan: StepPlan,
-    schedule: Schedule,
-    monitor_indices: tuple[int, ...],
-    reduce: str | None = None,
-) -> tuple[jax.Array, jax.Array]:
-    """The compiled simulation of ``M`` members sharing a connectome and delays.
-
-    Parameters
-    ----------
-    params
-        Member-stacked parameters (:func:`wbxr.network.stack_members`).
-    seeds
-        ``(M,)`` seed of each member.
-    initial_values, given_initial
-        ``(n_variables, N)`` initial values and ``(n_variables,)`` flags of the variables
-        whose initial value is given (the others start at random, per member).
-
-    reduce
-        None to return the samples; ``"fc"`` to return only the functional connectivity
-        (Pearson correlation over the recorded samples) of each monitor and member,
-        accumulated inside the loop with Welford's update so that no time series is kept.
-
-    Returns
-    -------
-    The recorded samples ``(n_recorded, n_monitors, N, M)`` (or, with ``reduce="fc"``, the
-    FC ``(n_monitors, N, N, M)``) and, per member, the first step at which the state was
-    seen to be non-finite (-1 if never).
-    """
+) -> NetworkState:
+    """The state at ``t = 0``: given values, else uniform in the model's initial range."""
     model = params.model
     model_type = type(model)
     dtype = initial_values.dtype
     n_regions = plan.n_regions
-    n_members = seeds.shape[0]
     n_variables = len(model_type.state_variables)
-    processes = list(model.noise.items())
     keys = jax.vmap(lambda seed: jax.random.split(jax.random.key(seed), 3))(seeds)
-    init_keys, input_noise_keys, noise_keys = keys[:, 0], keys[:, 1], keys[:, 2]
+    init_keys, input_noise_keys = keys[:, 0], keys[:, 1]
 
     def members_last(draws: jax.Array) -> jax.Array:
         return jnp.moveaxis(draws, 0, -1)
@@ -429,19 +670,56 @@ def run_members(
                 )(input_noise_keys)
             )
         )
-        for row, (var, process) in enumerate(processes)
+        for row, (var, process) in enumerate(model.noise.items())
         if process.kind == "input"
     }
     history = None
     if plan.layout is not None:
         source = jnp.stack([state[index] for index in plan.read_indices])
         history = initial_history(history_values(params.coupling, source), plan.layout)
-    carry = NetworkState(state, input_noise, history, jnp.zeros((), jnp.int32))
+    return NetworkState(state, input_noise, history, jnp.zeros((), jnp.int32))
 
+
+def _simulate_members(
+    params: StepParams,
+    seeds: jax.Array,
+    initial_values: jax.Array,
+    given_initial: jax.Array,
+    monitor_data: tuple[Any, ...],
+    start: RunState | None,
+    *,
+    plan: StepPlan,
+    schedule: Schedule,
+    monitor_indices: tuple[int, ...],
+    monitor_plans: tuple[MonitorPlan, ...],
+    reduce: str | None,
+    checkpoint: bool,
+) -> RunOutput:
+    """The body of :func:`run_members` and :func:`run_network`."""
+    model = params.model
+    dtype = initial_values.dtype
+    n_regions = plan.n_regions
+    n_members = seeds.shape[0]
+    processes = list(model.noise.items())
+    noise_keys = jax.vmap(lambda seed: jax.random.split(jax.random.key(seed), 3)[2])(seeds)
+    noise_key_words = jax.random.key_data(noise_keys)
+
+    if start is None:
+        net_state = _fresh_state(params, seeds, initial_values, given_initial, plan)
+        monitor_carries = tuple(
+            p.monitor.init(data, n_regions, n_members, dtype) for p, data in zip(monitor_plans, monitor_data)
+        )
+        first_bad = jnp.full((n_members,), -1, jnp.int32)
+    else:
+        net_state, monitor_carries, first_bad = start
+    # the absolute number of the run's first sample, minus one
+    sample_offset = net_state.step // schedule.steps_per_sample
+
+    # every variable that is recorded or read by a monitor, in a fixed order
+    read_indices = tuple(dict.fromkeys(monitor_indices + tuple(p.variable_index for p in monitor_plans)))
     samples_per_group = schedule.samples_per_group
     steps_per_group = schedule.steps_per_group
-
-    noise_key_words = jax.random.key_data(noise_keys)
+    sample_ms = plan.dt * schedule.steps_per_sample
 
     def run_group(group_carry, _):
         net_state, first_bad = group_carry
@@ -470,7 +748,7 @@ def run_members(
             sampled = net_state.state[None]
         bad = ~jnp.all(jnp.isfinite(net_state.state), axis=(0, 1))
         first_bad = jnp.where((first_bad < 0) & bad, net_state.step, first_bad)
-        return (net_state, first_bad), jnp.stack([sampled[:, i] for i in monitor_indices], axis=1)
+        return (net_state, first_bad), jnp.stack([sampled[:, i] for i in read_indices], axis=1)
 
     def record(out, sampled, chunk_index):
         # Rows before `pad` catch samples of the transient; XLA clamps negative starts to 0.
@@ -494,17 +772,53 @@ def run_members(
         indices = chunk_index * sampled.shape[0] + jnp.arange(sampled.shape[0])
         return jax.lax.scan(one, moments, (sampled, indices))[0]
 
+    # In-loop monitors: absolute output number e = g // period at sample number g; the
+    # outputs after the transient go to rows 0, 1, ...; row n_rows catches the others.
+    first_outputs = tuple(
+        (sample_offset + schedule.n_transient_samples) // p.period + 1 for p in monitor_plans
+    )
+    monitor_columns = tuple(read_indices.index(p.variable_index) for p in monitor_plans)
+
+    def observe(monitor_state, sample_and_number):
+        carries, outputs = monitor_state
+        x, g = sample_and_number
+        new_carries, new_outputs = [], []
+        for p, data, column, first, carry, out in zip(
+            monitor_plans, monitor_data, monitor_columns, first_outputs, carries, outputs
+        ):
+            carry = p.monitor.update(carry, data, x[column], sample_ms)
+
+            def emit(carry_and_out, p=p, data=data, first=first):
+                carry, out = carry_and_out
+                row = g // p.period - first
+                row = jnp.where(row >= 0, row, p.n_rows).astype(jnp.int32)
+                value = p.monitor.read(carry, data, p.period).astype(dtype)
+                zero = jnp.zeros((), jnp.int32)
+                out = jax.lax.dynamic_update_slice(out, value[None], (row, zero, zero))
+                return p.monitor.reset(carry), out
+
+            carry, out = jax.lax.cond(g % p.period == 0, emit, lambda c: c, (carry, out))
+            new_carries.append(carry)
+            new_outputs.append(out)
+        return (tuple(new_carries), tuple(new_outputs)), None
+
     def run_chunk(chunk_carry, chunk_index):
-        net_state, first_bad, out = chunk_carry
+        net_state, first_bad, out, monitor_state = chunk_carry
         (net_state, first_bad), sampled = jax.lax.scan(
             run_group, (net_state, first_bad), None, length=schedule.groups_per_chunk
         )
-        sampled = sampled.reshape(-1, len(monitor_indices), n_regions, n_members)
+        sampled = sampled.reshape(-1, len(read_indices), n_regions, n_members)
+        if monitor_plans:
+            numbers = (
+                sample_offset + chunk_index * sampled.shape[0] + 1 + jnp.arange(sampled.shape[0])
+            ).astype(jnp.int32)
+            monitor_state = jax.lax.scan(observe, monitor_state, (sampled, numbers))[0]
+        recorded = sampled[:, : len(monitor_indices)]
         if reduce == "fc":
-            out = accumulate(out, sampled, chunk_index)
-        else:
-            out = record(out, sampled, chunk_index)
-        return (net_state, first_bad, out), None
+            out = accumulate(out, recorded, chunk_index)
+        elif monitor_indices:
+            out = record(out, recorded, chunk_index)
+        return (net_state, first_bad, out, monitor_state), None
 
     n_monitors = len(monitor_indices)
     pad = schedule.groups_per_chunk * samples_per_group
@@ -515,24 +829,106 @@ def run_members(
             jnp.zeros((n_monitors, n_regions, n_regions, n_members), dtype),
         )
     elif reduce is None:
-        out = jnp.zeros((schedule.n_recorded + pad, n_monitors, n_regions, n_members), dtype)
+        rows = schedule.n_recorded + pad if monitor_indices else 0
+        out = jnp.zeros((rows, n_monitors, n_regions, n_members), dtype)
     else:
         raise ValueError(f"reduce={reduce!r} is not None or 'fc'")
-    first_bad = jnp.full((n_members,), -1, jnp.int32)
-    (_, first_bad, out), _ = jax.lax.scan(
-        run_chunk, (carry, first_bad, out), jnp.arange(schedule.n_chunks, dtype=jnp.int32)
+    monitor_outputs = tuple(
+        jnp.zeros((p.n_rows + 1, p.monitor.output_size(n_regions), n_members), dtype) for p in monitor_plans
     )
+    (net_state, first_bad, out, (monitor_carries, monitor_outputs)), _ = jax.lax.scan(
+        jax.checkpoint(run_chunk) if checkpoint else run_chunk,
+        (net_state, first_bad, out, (monitor_carries, monitor_outputs)),
+        jnp.arange(schedule.n_chunks, dtype=jnp.int32),
+    )
+    final = RunState(net_state, monitor_carries, first_bad)
+    monitored = tuple(output[: p.n_rows] for p, output in zip(monitor_plans, monitor_outputs))
     if reduce == "fc":
         comoment = out[2]
         spread = jnp.sqrt(jnp.diagonal(comoment, axis1=1, axis2=2))  # (n_monitors, M, N)
         spread = jnp.moveaxis(spread, 1, 2)  # (n_monitors, N, M)
-        return comoment / (spread[:, :, None, :] * spread[:, None, :, :]), first_bad
-    return out[pad:], first_bad
+        return RunOutput(comoment / (spread[:, :, None, :] * spread[:, None, :, :]), first_bad, monitored, final)
+    return RunOutput(out[pad:] if monitor_indices else out, first_bad, monitored, final)
 
 
-def time_coordinate(spec: RunSpec) -> xr.Variable:
-    """The recorded sample times in ms: multiples of ``sample_every`` after the transient."""
-    sample_numbers = np.arange(spec.n_transient_samples + 1, spec.n_samples + 1)
+@functools.partial(jax.jit, static_argnames=("plan", "schedule", "monitor_indices", "reduce", "checkpoint"))
+def run_members(
+    params: StepParams,
+    seeds: jax.Array,
+    initial_values: jax.Array,
+    given_initial: jax.Array,
+    *,
+    plan: StepPlan,
+    schedule: Schedule,
+    monitor_indices: tuple[int, ...],
+    reduce: str | None = None,
+    checkpoint: bool = False,
+) -> tuple[jax.Array, jax.Array]:
+    """The compiled simulation of ``M`` members sharing a connectome and delays.
+
+    Parameters
+    ----------
+    params
+        Member-stacked parameters (:func:`wbxr.network.stack_members`).
+    seeds
+        ``(M,)`` seed of each member.
+    initial_values, given_initial
+        ``(n_variables, N)`` initial values and ``(n_variables,)`` flags of the variables
+        whose initial value is given (the others start at random, per member).
+    reduce
+        None to return the samples; ``"fc"`` to return only the functional connectivity
+        (Pearson correlation over the recorded samples) of each monitor and member,
+        accumulated inside the loop with Welford's update so that no time series is kept.
+    checkpoint
+        Rematerialise each chunk in reverse-mode differentiation (:func:`jax.checkpoint`):
+        the gradient then stores one carry per chunk instead of every step's values.
+
+    Returns
+    -------
+    The recorded samples ``(n_recorded, n_monitors, N, M)`` (or, with ``reduce="fc"``, the
+    FC ``(n_monitors, N, N, M)``) and, per member, the first step at which the state was
+    seen to be non-finite (-1 if never).
+    """
+    output = _simulate_members(
+        params, seeds, initial_values, given_initial, (), None,
+        plan=plan, schedule=schedule, monitor_indices=monitor_indices, monitor_plans=(),
+        reduce=reduce, checkpoint=checkpoint,
+    )
+    return output.recorded, output.first_bad
+
+
+@functools.partial(jax.jit, static_argnames=("plan", "schedule", "monitor_indices", "monitor_plans"))
+def run_network(
+    params: StepParams,
+    seeds: jax.Array,
+    initial_values: jax.Array,
+    given_initial: jax.Array,
+    monitor_data: tuple[Any, ...],
+    start: RunState | None,
+    *,
+    plan: StepPlan,
+    schedule: Schedule,
+    monitor_indices: tuple[int, ...],
+    monitor_plans: tuple[MonitorPlan, ...],
+) -> RunOutput:
+    """Like :func:`run_members`, with in-loop monitors, from a given state, returning the final one.
+
+    ``monitor_data`` holds each monitor's arrays (:meth:`wbxr.monitors.Monitor.data`);
+    ``start`` is the :class:`RunState` to continue from, or None to start at ``t = 0``.
+    """
+    return _simulate_members(
+        params, seeds, initial_values, given_initial, monitor_data, start,
+        plan=plan, schedule=schedule, monitor_indices=monitor_indices, monitor_plans=monitor_plans,
+        reduce=None, checkpoint=False,
+    )
+
+
+def time_coordinate(spec: RunSpec, offset: int = 0) -> xr.Variable:
+    """The recorded sample times in ms: multiples of ``sample_every`` after the transient.
+
+    ``offset`` is the number of samples before the run (when it continues another).
+    """
+    sample_numbers = offset + np.arange(spec.n_transient_samples + 1, spec.n_samples + 1)
     time = np.round(sample_numbers * spec.sample_every, 9)
     return xr.Variable("time", time, {"units": "ms", "long_name": "time", "standard_name": "time"})
 
