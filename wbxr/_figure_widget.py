@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -68,14 +68,29 @@ class FigureView:
                 figure = plt.figure(figsize=figsize, layout="constrained")
             self.widget = figure.canvas
         self.figure: Figure = figure
+        self._laid_out = False
+        self._layout_key: Hashable = None
 
-    def redraw(self) -> None:
-        """Draw the figure's current artists where the user sees them."""
-        self.figure.canvas.draw_idle()
+    def redraw(self, layout_key: Hashable = None) -> None:
+        """Draw the figure's current artists where the user sees them.
+
+        The constrained layout (margins fitted to the labels) takes half the time of a
+        draw, so it is computed at the first draw and again only when ``layout_key``
+        differs from the previous call's: pass something that changes whenever labels
+        or tick labels change size (see :func:`tick_layout_key`).
+        """
+        figure = self.figure
+        if not self._laid_out or layout_key != self._layout_key:
+            figure.set_layout_engine("constrained")
+            figure.get_layout_engine().execute(figure)
+            figure.set_layout_engine("none")  # keep the positions just computed
+            self._laid_out, self._layout_key = True, layout_key
+        figure.canvas.draw_idle()
         if self.as_png:
             # Agg: draw_idle() has drawn the figure; send its pixels to the browser.
             buffer = io.BytesIO()
-            matplotlib.image.imsave(buffer, np.asarray(self.figure.canvas.buffer_rgba()), format="png")
+            pixels = np.asarray(figure.canvas.buffer_rgba())
+            matplotlib.image.imsave(buffer, pixels, format="png", pil_kwargs={"compress_level": 1})
             self.widget.value = buffer.getvalue()
 
     def close(self) -> None:
@@ -124,6 +139,13 @@ def show_time_series(ax: Axes, lines: Sequence[Line2D], times: np.ndarray, value
         low, high = float(np.min(finite)), float(np.max(finite))
         pad = 0.05 * (high - low) if high > low else max(1e-6, 0.05 * abs(high))
         ax.set_ylim(low - pad, high + pad)
+
+
+def tick_layout_key(ax: Axes) -> tuple[float, float]:
+    """What decides the width of the y tick labels of ``ax``: the sign and decade of its limits."""
+    low, high = ax.get_ylim()
+    magnitude = max(abs(low), abs(high), 1e-300)
+    return (float(np.sign(low)), float(np.floor(np.log10(magnitude))))
 
 
 def show_matrix(image: AxesImage, matrix: np.ndarray) -> None:

@@ -46,6 +46,7 @@ from ._figure_widget import (
     region_ticks,
     show_matrix,
     show_time_series,
+    tick_layout_key,
 )
 from .analysis import fc, fcd, select_variable
 from .analysis._core import REGION_DIM, duration_ms, sampling_step_ms, times_ms
@@ -387,7 +388,8 @@ class ResultExplorer(ShowsWidget):
             line.set_visible(True)
         times = times_ms(selection, TIME_DIM)
         show_time_series(self._series_axes, shown, times, np.asarray(selection.values))
-        self._series_axes.set_ylabel(data_label(selection))
+        ylabel = data_label(selection)
+        self._series_axes.set_ylabel(ylabel)
         labels = [self.lines[i].get_label() for i in regions]
         show_matrix(self.fc_image, self.fc.values)
         region_ticks(self.fc_image.axes, labels)
@@ -402,7 +404,14 @@ class ResultExplorer(ShowsWidget):
             self.fcd_image.set_extent(extent)
             self.fcd_image.axes.set_xlim(extent[0], extent[1])
             self.fcd_image.axes.set_ylim(extent[2], extent[3])
-        self._view.redraw()
+        self._view.redraw(
+            layout_key=(
+                ylabel,
+                tuple(labels),
+                tick_layout_key(self._series_axes),
+                tick_layout_key(self.fcd_image.axes),
+            )
+        )
 
     def _status_text(self) -> str:
         selection = self.selection

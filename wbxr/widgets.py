@@ -45,6 +45,7 @@ from ._figure_widget import (
     region_lines,
     region_ticks,
     show_time_series,
+    tick_layout_key,
 )
 from .analysis import fc
 from .models.base import ParameterInfo, parameter_fields
@@ -388,12 +389,13 @@ class Explorer(ShowsWidget):
         da = self.result[self.variable_dropdown.value]
         values = np.asarray(da.transpose("time", "region").values)
         show_time_series(self._activity_axes, self.lines, da["time"].values, values)
-        self._activity_axes.set_ylabel(data_label(da))
+        label = data_label(da)
+        self._activity_axes.set_ylabel(label)
         if da.sizes["time"] >= 2:
             self.fc_image.set_data(fc(da).values)
         else:
             self.fc_image.set_data(np.full(self.fc_image.get_array().shape, np.nan))
-        self._view.redraw()
+        self._view.redraw(layout_key=(label, tick_layout_key(self._activity_axes)))
 
     # -- display and clean-up -----------------------------------------------------------
     def close(self) -> None:
