@@ -24,7 +24,7 @@ import dataclasses
 import itertools
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -44,7 +44,7 @@ from .problem import Problem, ProblemData, Slot, batch_losses, evaluate, value_a
 from .targets import Target, align_target
 from .transforms import Transform, check_bounds
 
-__all__ = ["fit", "FitResult"]
+__all__ = ["fit", "FitResult", "FitSetup", "setup_fit"]
 
 METHODS = ("grad", "cma-es", "grid")
 #: Learning rate of the default optimiser, ``optax.adam`` (unconstrained units per step).
@@ -581,6 +581,77 @@ def fit(
     >>> result.parameters.k.attrs["units"], result.network.k == float(result.parameters.k)
     ('1', True)
     """
+    setup = setup_fit(
+        net, target, params=params, duration=duration, dt=dt, transient=transient, loss=loss, seeds=seeds,
+        method=method, optimizer=optimizer, steps=steps, bounds=bounds, grid=grid, var=var,
+        sample_every=sample_every, integrator=integrator, initial_state=initial_state,
+        loss_options=loss_options, options=options,
+    )
+    problem, data, u0, spec = setup.problem, setup.data, setup.u0, setup.spec
+    slots = problem.slots
+    if method == "grad":
+        (best_loss, best_u, features), stats, history_u = _gradient_search(u0, data, problem, setup.optimizer, steps)
+    elif method == "cma-es":
+        (best_loss, best_u), stats, history_u = _cma_search(u0, data, problem, steps, setup.options)
+        features = None
+    else:
+        (best_loss, best_u), stats, history_u = _grid_search(setup.points, data, problem)
+        features = None
+    best_u = jnp.asarray(best_u, spec.dtype)
+    if features is None:
+        best_loss, features = evaluate(best_u, data, problem)
+        best_loss = float(best_loss)
+    values = {slot.name: np.asarray(slot.value(best_u), dtype=float) for slot in slots}
+    return FitResult(
+        parameters=_parameters_dataset(net, slots, values, best_loss, method),
+        loss=float(best_loss),
+        history=_history_dataset(net, slots, stats, np.asarray(history_u), method, loss),
+        network=_fitted_network(net, values, slots),
+        prediction=_prediction(net, features, setup.target, problem, setup.seeds, spec, setup.var),
+        target=setup.target.data,
+    )
+
+
+class FitSetup(NamedTuple):
+    """A checked fit, ready to run (from :func:`setup_fit`)."""
+
+    problem: Problem
+    data: ProblemData
+    u0: jax.Array  #: the starting point, unconstrained
+    spec: Any  #: the run's RunSpec
+    target: Target
+    seeds: list[int]
+    points: np.ndarray | None  #: unconstrained grid points (method="grid")
+    optimizer: Any
+    options: dict[str, Any]
+    var: str
+    method: str
+    steps: int
+
+
+def setup_fit(
+    net: Network,
+    target: xr.DataArray | xr.Dataset,
+    *,
+    params: Sequence[str],
+    duration: Any,
+    dt: Any,
+    transient: Any = 0.0,
+    loss: str | Callable[[jax.Array, jax.Array], jax.Array] = "fc_corr",
+    seeds: Iterable[int] = (0,),
+    method: str = "grad",
+    optimizer: Any = None,
+    steps: int = 100,
+    bounds: Mapping[str, tuple[float | None, float | None]] | None = None,
+    grid: Mapping[str, Any] | None = None,
+    var: str | None = None,
+    sample_every: Any = None,
+    integrator: str = "euler",
+    initial_state: Mapping[str, Any] | None = None,
+    loss_options: Mapping[str, Any] | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> FitSetup:
+    """Check every argument of :func:`fit` and build its problem (nothing is compiled)."""
     if not isinstance(net, Network):
         raise TypeError(f"net must be a wbxr.Network, got {net!r}")
     if method not in METHODS:
@@ -628,7 +699,6 @@ def fit(
     target_values, loss_settings = _target_array(aligned, loss, spec, loss_options, schedule.n_recorded)
     points = _grid_vectors(slots, grid)[0] if method == "grid" else None
 
-    # -- everything is checked: build the problem ------------------------------------------
     plan, base = net.discretize(spec.dt, integrator, block, spec.dtype)
     problem = Problem(
         slots=slots, plan=plan, schedule=schedule, monitor_index=spec.monitor_indices[0], loss=loss,
@@ -636,27 +706,7 @@ def fit(
     )
     data = _problem_data(net, base, seeds, spec, target_values, plan)
     u0 = jnp.asarray(_initial_vector(net, slots), spec.dtype)
-    if method == "grad":
-        (best_loss, best_u, features), stats, history_u = _gradient_search(u0, data, problem, optimizer, steps)
-    elif method == "cma-es":
-        (best_loss, best_u), stats, history_u = _cma_search(u0, data, problem, steps, options)
-        features = None
-    else:
-        (best_loss, best_u), stats, history_u = _grid_search(points, data, problem)
-        features = None
-    best_u = jnp.asarray(best_u, spec.dtype)
-    if features is None:
-        best_loss, features = evaluate(best_u, data, problem)
-        best_loss = float(best_loss)
-    values = {slot.name: np.asarray(slot.value(best_u), dtype=float) for slot in slots}
-    return FitResult(
-        parameters=_parameters_dataset(net, slots, values, best_loss, method),
-        loss=float(best_loss),
-        history=_history_dataset(net, slots, stats, np.asarray(history_u), method, loss),
-        network=_fitted_network(net, values, slots),
-        prediction=_prediction(net, features, aligned, problem, seeds, spec, var),
-        target=aligned.data,
-    )
+    return FitSetup(problem, data, u0, spec, aligned, seeds, points, optimizer, options, var, method, steps)
 
 
 def _problem_data(net, base, seeds, spec, target_values, plan) -> ProblemData:

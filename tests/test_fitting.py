@@ -1,0 +1,272 @@
+"""Tests of wbxr.fitting: gradients against finite differences, recovery of known
+parameters, batched gradient-free search, the differentiable measures against numpy/scipy
+references, and argument validation."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+import scipy.signal
+import scipy.stats
+import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import wbxr
+from wbxr.fitting import losses, problem as fit_problem
+from wbxr.fitting.optimize import setup_fit
+from wbxr.fitting.transforms import Transform, check_bounds
+
+CONN = wbxr.load_dataset("example_connectome")
+K_TRUE, A_TRUE = 0.3, -0.2
+
+
+def noisy_hopf(k=K_TRUE, a=A_TRUE, speed=10.0):
+    model = wbxr.models.Hopf(a=a, w=0.3, noise={"x": wbxr.noise.White(0.05), "y": wbxr.noise.White(0.05)})
+    return wbxr.Network(model, CONN, speed=speed, k=k)
+
+
+def target_fc(net, duration, dt, transient, seeds):
+    ens = wbxr.ensemble(net, duration=duration, dt=dt, transient=transient, seeds=seeds, monitors=["x"], reduce="fc")
+    return ens.fc_x.mean("seed").compute()
+
+
+# -- gradients ---------------------------------------------------------------------------
+@pytest.mark.parametrize("integrator", ["euler", "heun"])
+def test_gradient_matches_central_differences(x64, integrator):
+    """d loss / d(k, a, one weight) through the noisy, delayed run equals central differences."""
+    with x64():
+        net = noisy_hopf()
+        target = target_fc(net, 60.0, 0.1, 10.0, [7])
+        start = net.replace(k=0.4, model=net.model.replace(a=-0.15))
+        setup = setup_fit(start, target, params=["k", "a", "weights"], duration=60.0, dt=0.1, transient=10.0,
+                          loss="fc_mse", seeds=[0, 1], integrator=integrator)
+        assert setup.u0.dtype == jnp.float64
+        assert start.min_delay(0.1) is not None  # the run reads delayed inputs
+        (value, _), gradient = fit_problem.value_and_grad(setup.u0, setup.data, setup.problem)
+        weight_index = 2 + 5  # the sixth existing connection
+        for index in (0, 1, weight_index):
+            h = 1e-5 * max(1.0, abs(float(setup.u0[index])))
+            plus = fit_problem.evaluate(setup.u0.at[index].add(h), setup.data, setup.problem)[0]
+            minus = fit_problem.evaluate(setup.u0.at[index].add(-h), setup.data, setup.problem)[0]
+            reference = float((plus - minus) / (2 * h))
+            assert abs(reference) > 1e-6  # the derivative is not trivially zero
+            assert float(gradient[index]) == pytest.approx(reference, rel=1e-4)
+        assert float(value) > 0
+
+
+def test_fitted_weights_rebuild_the_discretised_network():
+    """Putting the network's own weights in gives back exactly the discretised parameters."""
+    net = noisy_hopf()
+    target = target_fc(net, 20.0, 0.1, 0.0, [0])
+    setup = setup_fit(net, target, params=["weights"], duration=20.0, dt=0.1)
+    rebuilt = fit_problem.step_params(setup.u0, setup.data, setup.problem)
+    base = setup.data.base
+    np.testing.assert_allclose(rebuilt.edges.weight, base.edges.weight, rtol=1e-6)
+    np.testing.assert_allclose(rebuilt.instantaneous.row_sum, base.instantaneous.row_sum, rtol=1e-6)
+    np.testing.assert_allclose(rebuilt.instantaneous.self_weight, base.instantaneous.self_weight, atol=0)
+    # the weights of absent connections (padding of the delayed-edge list) stay zero
+    doubled = fit_problem.step_params(setup.u0 + 5.0, setup.data, setup.problem)
+    assert np.all(np.asarray(doubled.edges.weight)[~np.asarray(setup.data.delayed_valid)] == 0)
+
+
+def test_speed_and_piecewise_constant_losses_are_rejected_for_gradients():
+    net = noisy_hopf()
+    target = target_fc(net, 20.0, 0.1, 0.0, [0])
+    with pytest.raises(ValueError, match="params contains 'speed'.*whole numbers of steps"):
+        wbxr.fit(net, target, params=["k", "speed"], duration=20.0, dt=0.1)
+    with pytest.raises(ValueError, match="loss='fcd_ks' is piecewise constant"):
+        wbxr.fit(net, target, params=["k"], duration=20.0, dt=0.1, loss="fcd_ks")
+
+
+# -- recovery ------------------------------------------------------------------------------
+def test_gradient_fit_recovers_k_and_a_from_fc():
+    """From a start 50 % away, k and a of the noise-driven Hopf network come back within 5 %."""
+    net = noisy_hopf()
+    seeds = range(4)
+    target = target_fc(net, 600.0, 0.5, 100.0, seeds)
+    start = net.replace(k=1.5 * K_TRUE, model=net.model.replace(a=1.5 * A_TRUE))
+    result = wbxr.fit(start, target, params=["k", "a"], duration=600.0, dt=0.5, transient=100.0, seeds=seeds,
+                      loss="fc_mse", optimizer=optax.adam(0.02), steps=50)
+    assert float(result.parameters.k) == pytest.approx(K_TRUE, rel=0.05)
+    assert float(result.parameters.a) == pytest.approx(A_TRUE, rel=0.05)
+    assert float(result.prediction.fc_similarity) >= 0.95
+    assert result.network.k == pytest.approx(float(result.parameters.k))
+    assert result.network.model.a == pytest.approx(float(result.parameters.a))
+    assert result.parameters.a.attrs["units"] == "1/ms"
+    history = result.history
+    assert history.sizes["iteration"] == 51 and history.loss[-1] < 0.1 * history.loss[0]
+    # the loss at the best values is what the history recorded there
+    assert result.loss == pytest.approx(float(history.loss.min()))
+
+
+def test_second_fit_with_other_values_does_not_recompile(compile_count):
+    net = noisy_hopf()
+    target = target_fc(net, 40.0, 0.5, 0.0, [0])
+    kwargs = dict(params=["k", "a"], duration=40.0, dt=0.5, steps=1)
+    wbxr.fit(net.replace(k=0.4), target, **kwargs)
+    with compile_count() as counter:
+        wbxr.fit(net.replace(k=0.2, model=net.model.replace(a=-0.3)), target * 0.9 + 0.1 * np.eye(8), **kwargs)
+    counter.require_names()
+    assert not [name for name in counter.names if "value_and_grad" in name or "run_members" in name]
+
+
+def test_region_order_of_the_target_does_not_matter():
+    net = noisy_hopf()
+    target = target_fc(net, 40.0, 0.5, 0.0, [0])
+    order = list(reversed(net.labels))
+    shuffled = target.sel(region_i=order, region_j=order)
+    kwargs = dict(params=["k"], duration=40.0, dt=0.5, steps=1, seeds=[3])
+    first = wbxr.fit(net.replace(k=0.5), target, **kwargs)
+    second = wbxr.fit(net.replace(k=0.5), shuffled, **kwargs)
+    np.testing.assert_allclose(first.history.loss, second.history.loss, rtol=1e-6)
+
+
+def test_per_region_parameter_and_weights_are_fitted_with_their_shapes():
+    net = noisy_hopf()
+    target = target_fc(net, 40.0, 0.5, 0.0, [0])
+    start = net.replace(model=net.model.replace(a=np.full(8, -0.25)))
+    result = wbxr.fit(start, target, params=["a", "weights"], duration=40.0, dt=0.5, steps=3,
+                      optimizer=optax.adam(0.05))
+    assert result.parameters.a.dims == ("region",) and result.history.a.dims == ("iteration", "region")
+    fitted = result.network.weights
+    assert np.all(fitted >= 0)
+    np.testing.assert_array_equal(fitted == 0, net.weights == 0)  # the wiring is kept
+    assert not np.allclose(fitted, net.weights)  # and the weights moved
+    np.testing.assert_allclose(result.parameters.weights.values, fitted)
+
+
+# -- gradient-free search -----------------------------------------------------------------
+def test_population_batch_equals_one_by_one():
+    net = noisy_hopf()
+    target = target_fc(net, 40.0, 0.5, 0.0, [0])
+    setup = setup_fit(net, target, params=["k", "a"], duration=40.0, dt=0.5, seeds=[0, 1], method="cma-es")
+    population = jnp.stack([setup.u0, setup.u0 + 0.1, setup.u0 - jnp.asarray([0.1, 0.05])])
+    batch = fit_problem.batch_losses(population, setup.data, setup.problem)
+    single = [float(fit_problem.evaluate(u, setup.data, setup.problem)[0]) for u in population]
+    np.testing.assert_allclose(batch, single, rtol=1e-5)
+    assert len(set(np.round(single, 8))) == 3
+
+
+def test_cma_es_recovers_k_and_a():
+    net = noisy_hopf()
+    seeds = range(2)
+    target = target_fc(net, 300.0, 0.5, 50.0, seeds)
+    start = net.replace(k=1.5 * K_TRUE, model=net.model.replace(a=1.5 * A_TRUE))
+    result = wbxr.fit(start, target, params=["k", "a"], duration=300.0, dt=0.5, transient=50.0, seeds=seeds,
+                      loss="fc_mse", method="cma-es", steps=25, bounds={"k": (0.0, 1.0), "a": (-1.0, 0.0)},
+                      options={"popsize": 8, "sigma0": 0.5})
+    assert float(result.parameters.k) == pytest.approx(K_TRUE, rel=0.05)
+    assert float(result.parameters.a) == pytest.approx(A_TRUE, rel=0.05)
+    assert {"loss", "loss_mean", "sigma", "k", "a"} <= set(result.history.data_vars)
+    assert np.all(np.diff(np.minimum.accumulate(result.history.loss.values)) <= 0)
+
+
+def test_grid_search_finds_the_true_k():
+    net = noisy_hopf()
+    target = target_fc(net, 200.0, 0.5, 50.0, [0])
+    values = [0.1, 0.2, 0.3, 0.4, 0.5]
+    result = wbxr.fit(net.replace(k=0.1), target, params=["k"], duration=200.0, dt=0.5, transient=50.0,
+                      method="grid", grid={"k": values}, loss="fc_mse")
+    assert float(result.parameters.k) == pytest.approx(K_TRUE)
+    np.testing.assert_allclose(result.history.k, values)
+    assert int(result.history.loss.argmin()) == 2 and float(result.history.loss.min()) < 1e-10
+
+
+# -- the differentiable measures against numpy / scipy ----------------------------------------
+def test_measures_match_references():
+    rng = np.random.default_rng(1)
+    series = rng.standard_normal((600, 5)).cumsum(axis=0) * 0.1 + rng.standard_normal((600, 5))
+    np.testing.assert_allclose(losses.pearson_fc(jnp.asarray(series)), np.corrcoef(series.T), atol=1e-5)
+    _, reference = scipy.signal.welch(series, fs=1000.0 / 2.0, nperseg=128, axis=0)
+    np.testing.assert_allclose(losses.welch_psd(jnp.asarray(series), 128, 2.0), reference, rtol=1e-4)
+    a, b = rng.standard_normal(50), rng.standard_normal(70) + 0.3
+    assert float(losses.ks_distance(jnp.asarray(a), jnp.asarray(b))) == pytest.approx(
+        scipy.stats.ks_2samp(a, b).statistic, abs=1e-6)
+    data = xr.DataArray(series, dims=("time", "region"), coords={"time": np.arange(600) * 2.0})
+    fcd_reference = wbxr.analysis.fcd_values(wbxr.analysis.fcd(data, window=200.0, step=40.0)).values
+    starts = tuple(range(0, 600 - 100 + 1, 20))
+    np.testing.assert_allclose(losses.fcd_values(jnp.asarray(series), starts, 100), fcd_reference, atol=1e-5)
+    fc_a, fc_b = np.corrcoef(series[:300].T), np.corrcoef(series[300:].T)
+    labels = {"region_i": list("ABCDE"), "region_j": list("ABCDE")}
+    similarity = wbxr.analysis.fc_similarity(xr.DataArray(fc_a, dims=tuple(labels), coords=labels),
+                                             xr.DataArray(fc_b, dims=tuple(labels), coords=labels))
+    assert float(losses.fc_correlation_loss(jnp.asarray(fc_a), jnp.asarray(fc_b))) == pytest.approx(
+        1 - float(similarity), abs=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    low=st.floats(-50, 50),
+    width=st.floats(1e-2, 100),
+    fraction=st.floats(0.01, 0.99),
+    sides=st.sampled_from(["both", "lower", "upper", "none"]),
+)
+def test_transform_round_trips_inside_its_bounds(low, width, fraction, sides):
+    upper = low + width
+    transform = {"both": Transform(low, upper), "lower": Transform(low, None),
+                 "upper": Transform(None, upper), "none": Transform()}[sides]
+    value = low + fraction * width
+    assert transform.contains(value)
+    assert not transform.contains(np.inf)
+    u = transform.inverse(value)
+    back = float(transform.forward(jnp.asarray(u, jnp.float32)))
+    assert back == pytest.approx(value, abs=1e-4 * (1 + abs(value) + width))
+    assert float(transform.forward(jnp.asarray(u + 0.1, jnp.float32))) > back  # increasing
+
+
+@given(st.one_of(st.text(), st.integers(), st.tuples(st.floats(), st.floats(), st.floats())))
+def test_check_bounds_rejects_anything_but_a_pair(value):
+    with pytest.raises(ValueError, match=r"bounds\['k'\]"):
+        check_bounds("k", value)
+
+
+# -- validation before compiling --------------------------------------------------------------
+@pytest.fixture(scope="module")
+def small_target():
+    return target_fc(noisy_hopf(), 20.0, 0.5, 0.0, [0])
+
+
+@pytest.mark.parametrize(
+    "changes, error, message",
+    [
+        ({"params": ["k", "nope"]}, ValueError, "params contains 'nope'"),
+        ({"params": []}, ValueError, "at least one"),
+        ({"params": "k"}, TypeError, "list of parameter names"),
+        ({"params": ["k", "k"]}, ValueError, "duplicates"),
+        ({"bounds": {"k": (0.0, 0.1)}}, ValueError, "starting value of 'k'"),
+        ({"bounds": {"a": (0.0, 1.0)}}, ValueError, "not in params"),
+        ({"bounds": {"weights": (-1.0, None)}, "params": ["weights"]}, ValueError, "must be >= 0"),
+        ({"loss": "fc_max"}, ValueError, "loss='fc_max' is not one of"),
+        ({"loss": "psd"}, ValueError, "needs a time series target"),
+        ({"seeds": 3}, TypeError, "range\\(3\\)"),
+        ({"seeds": [1, 1]}, ValueError, "distinct"),
+        ({"steps": 0}, ValueError, "steps must be a positive integer"),
+        ({"optimizer": "adam"}, TypeError, "optax GradientTransformation"),
+        ({"method": "cma-es", "optimizer": optax.sgd(0.1)}, ValueError, "optimizer is used by"),
+        ({"method": "newton"}, ValueError, "method='newton'"),
+        ({"method": "grid", "grid": {"a": [0.1]}}, ValueError, "exactly the fitted parameters"),
+        ({"method": "grid", "grid": {"k": [0.1]}, "params": ["k", "weights"]}, ValueError, "cannot fit 'weights'"),
+        ({"method": "cma-es", "options": {"popsize": 1}}, ValueError, "popsize"),
+        ({"var": "z"}, ValueError, "var='z'"),
+        ({"duration": -1.0}, ValueError, "duration"),
+        ({"loss_options": {"nperseg": 4}}, ValueError, "loss_options has keys"),
+    ],
+)
+def test_bad_arguments_are_rejected_before_compiling(small_target, compile_count, changes, error, message):
+    kwargs = dict(params=["k"], duration=20.0, dt=0.5, steps=2)
+    kwargs.update(changes)
+    with compile_count() as counter, pytest.raises(error, match=message):
+        wbxr.fit(noisy_hopf(), small_target, **kwargs)
+    assert counter.count == 0
+
+
+def test_target_labels_must_match_the_connectome(small_target):
+    renamed = small_target.assign_coords(region_i=["X"] + list(small_target.region_i.values[1:]),
+                                         region_j=["X"] + list(small_target.region_j.values[1:]))
+    first = str(small_target.region_i.values[0])
+    with pytest.raises(ValueError, match=rf"missing from the target: \['{first}'\]; not in the connectome: \['X'\]"):
+        wbxr.fit(noisy_hopf(), renamed, params=["k"], duration=20.0, dt=0.5)
+    with pytest.raises(ValueError, match="dims"):
+        wbxr.fit(noisy_hopf(), small_target.rename(region_i="a"), params=["k"], duration=20.0, dt=0.5)
