@@ -482,3 +482,34 @@ def test_plot_brain_nilearn_missing_says_how_to_install(six_regions, monkeypatch
     monkeypatch.setattr(builtins, "__import__", no_nilearn)
     with pytest.raises(ModuleNotFoundError, match=r"needs nilearn \(pip install nilearn\)"):
         plot_brain(six_regions, backend="nilearn")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    weights=arrays(np.float64, (5, 5), elements=st.sampled_from([0.0, -2.0, 0.5, 1.0, 3.0])),
+    fraction=st.floats(0.0, 1.0),
+)
+def test_strongest_edges_keeps_the_strongest_pairs(weights, fraction):
+    rows, cols, strength = strongest_edges(weights, fraction)
+    pairs = [(i, j) for i in range(5) for j in range(i + 1, 5)]
+    reference = {(i, j): max(abs(weights[i, j]), abs(weights[j, i])) for i, j in pairs}
+    nonzero = sum(value > 0 for value in reference.values())
+    assert len(rows) == min(int(np.ceil(round(fraction * 10, 9))), nonzero)
+    kept = set(zip(rows.tolist(), cols.tolist()))
+    assert all(i < j for i, j in kept)
+    np.testing.assert_array_equal(strength, [reference[pair] for pair in zip(rows.tolist(), cols.tolist())])
+    assert list(strength) == sorted(strength, reverse=True) and (strength > 0).all()
+    left_out = [value for pair, value in reference.items() if pair not in kept]
+    assert not left_out or not len(strength) or max(left_out) <= strength.min()
+
+
+def test_strongest_edges_errors():
+    with pytest.raises(ValueError, match=r"square \(N, N\).*\(2, 3\)"):
+        strongest_edges(np.zeros((2, 3)), 0.5)
+    with pytest.raises(ValueError, match="edge_fraction=2 must be a number between 0 and 1"):
+        strongest_edges(np.zeros((3, 3)), 2)

@@ -851,6 +851,11 @@ def strongest_edges(weights: np.ndarray, fraction: float) -> tuple[np.ndarray, n
     tuple of numpy.ndarray
         Row indices ``i``, column indices ``j`` (``i < j``) and strengths ``s_ij``.
 
+    Raises
+    ------
+    ValueError
+        If ``weights`` is not square or ``fraction`` is not between 0 and 1.
+
     Examples
     --------
     >>> w = np.array([[0.0, 3.0, 1.0], [0.0, 0.0, 2.0], [0.0, 0.0, 0.0]])
@@ -858,6 +863,10 @@ def strongest_edges(weights: np.ndarray, fraction: float) -> tuple[np.ndarray, n
     [[0, 1], [1, 2], [3.0, 2.0]]
     """
     magnitude = np.abs(np.asarray(weights, dtype=float))
+    if magnitude.ndim != 2 or magnitude.shape[0] != magnitude.shape[1]:
+        raise ValueError(f"weights must be a square (N, N) matrix, got shape {magnitude.shape}")
+    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 <= fraction <= 1:
+        raise ValueError(f"edge_fraction={fraction!r} must be a number between 0 and 1")
     rows, cols = np.triu_indices(magnitude.shape[0], k=1)
     strength = np.maximum(magnitude[rows, cols], magnitude[cols, rows])
     n_kept = min(int(np.ceil(fraction * rows.size - 1e-9)), int(np.count_nonzero(strength)))
