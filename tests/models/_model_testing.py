@@ -97,3 +97,21 @@ def crossing_times(t, x, level):
     t, x = np.asarray(t), np.asarray(x)
     i = upward_crossings(x, level)
     return t[i] + (level - x[i]) * (t[i + 1] - t[i]) / (x[i + 1] - x[i])
+
+
+def find_fixed_points(f, starts, tol=1e-9):
+    """Distinct roots of the numpy vector field ``f`` reached by ``scipy.optimize.fsolve`` from ``starts``."""
+    from scipy.optimize import fsolve
+
+    roots = []
+    for start in starts:
+        root, info, converged, _ = fsolve(f, np.asarray(start, dtype=float), full_output=True, xtol=1e-13)
+        if converged == 1 and np.abs(f(root)).max() < tol and not any(np.allclose(root, r, atol=1e-6) for r in roots):
+            roots.append(root)
+    return sorted(roots, key=lambda r: tuple(r))
+
+
+def oscillation_frequency_hz(t_ms, x):
+    """Mean frequency (Hz) of the upward crossings of ``x`` through its mean."""
+    times = crossing_times(t_ms, x, float(np.mean(x)))
+    return 1000.0 / float(np.mean(np.diff(times)))

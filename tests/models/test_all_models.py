@@ -33,6 +33,7 @@ EXPECTED = {
     "ThresholdLinear": (("r",), "r"),
     "VanDerPol": (("x", "y"), "x"),
     "WilsonCowan": (("rE", "rI"), "rE"),
+    "WilsonCowanNoSaturation": (("rE", "rI"), "rE"),
 }
 
 
@@ -100,3 +101,41 @@ def test_runs_in_the_delayed_example_network(cls, method):
     uncoupled = wbxr.simulate(net.replace(k=0.0), duration=duration, dt=dt, method=method, seed=3)
     difference = max(float(np.abs(ds[v].values - uncoupled[v].values).max()) for v in cls.state_variables)
     assert difference > 1e-6
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
+def test_dfun_under_vmap_over_parameter_sets(cls):
+    """A batch of parameter sets (a stacked model pytree) under jax.vmap gives each set's field."""
+    import jax
+    import jax.numpy as jnp
+
+    first = parameter_fields(cls)[0]
+    models = [cls(**{first.name: first.default * scale}) for scale in (0.9, 1.0, 1.1)]
+    batch = jax.tree_util.tree_map(lambda *leaves: jnp.stack([jnp.asarray(v) for v in leaves]), *models)
+    rng = np.random.default_rng(2)
+    low = np.array([cls.initial_range[v][0] for v in cls.state_variables])[:, None]
+    high = np.array([cls.initial_range[v][1] for v in cls.state_variables])[:, None]
+    state = jnp.asarray(low + (high - low) * rng.uniform(size=(len(cls.state_variables), 4)))
+    inputs = jnp.asarray(0.01 * rng.normal(size=state.shape))
+    batched = jax.jit(jax.vmap(lambda m: cls.dfun(state, inputs, m)))(batch)
+    for member, model in enumerate(models):
+        expected = np.asarray(cls.dfun(state, inputs, model))
+        np.testing.assert_allclose(np.asarray(batched[member]), expected, rtol=1e-5,
+                                   atol=1e-6 * np.abs(expected).max())
+    assert not np.allclose(np.asarray(batched[0]), np.asarray(batched[2]))
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
+def test_ensemble_members_equal_single_runs(cls):
+    """Swept over its first parameter, the vmapped ensemble reproduces separate simulations."""
+    dt = DT.get(cls.__name__, 0.1)
+    first = parameter_fields(cls)[0]
+    values = [first.default * 0.95, first.default * 1.05]
+    net = wbxr.Network(cls(), wbxr.load_dataset("example_connectome"), speed=10.0, k=0.05)
+    duration = 53 * dt
+    ens = wbxr.ensemble(net, duration=duration, dt=dt, seeds=[1], sweep={first.name: values}).compute()
+    coupled = cls.default_coupled_var
+    for i, value in enumerate(values):
+        single = wbxr.simulate(net.replace(model=cls(**{first.name: value})), duration=duration, dt=dt, seed=1)
+        np.testing.assert_allclose(ens[coupled].isel(seed=0, **{first.name: i}).values, single[coupled].values,
+                                   rtol=1e-5, atol=1e-7)

@@ -25,6 +25,7 @@ from .reduced_wong_wang import ReducedWongWang
 from .threshold_linear import ThresholdLinear
 from .van_der_pol import VanDerPol
 from .wilson_cowan import WilsonCowan
+from .wilson_cowan_no_saturation import WilsonCowanNoSaturation
 from .wong_wang_exc_inh import ReducedWongWangExcInh
 
 #: Every node model shipped with wbxr.
@@ -46,6 +47,7 @@ MODELS: tuple[type[NodeModel], ...] = (
     ThresholdLinear,
     VanDerPol,
     WilsonCowan,
+    WilsonCowanNoSaturation,
 )
 
 
@@ -104,6 +106,7 @@ __all__ = [
     "ThresholdLinear",
     "VanDerPol",
     "WilsonCowan",
+    "WilsonCowanNoSaturation",
     "list_models",
     "node_model",
     "parameter",

@@ -21,6 +21,30 @@ def wilson_cowan_sigmoid(x: jax.Array, gain: jax.Array, threshold: jax.Array) ->
     return jax.nn.sigmoid(gain * (x - threshold)) - jax.nn.sigmoid(-gain * threshold)
 
 
+def population_rate_derivative(
+    rate: jax.Array,
+    drive: jax.Array,
+    tau: jax.Array,
+    gain: jax.Array,
+    threshold: jax.Array,
+    refractoriness: jax.Array | float = 0.0,
+) -> jax.Array:
+    r"""Rate of change of one Wilson-Cowan population, shared by the Wilson-Cowan family.
+
+    .. math:: \frac{dr}{dt} = \frac{-r + (1 - \rho\, r)\, F(x; a, \theta)}{\tau}
+
+    with :math:`x` the total drive, :math:`F` the shifted logistic of
+    :func:`wilson_cowan_sigmoid` and :math:`\rho` the refractoriness (``0`` drops the
+    saturation factor :math:`1 - \rho r`).
+
+    Examples
+    --------
+    >>> round(float(population_rate_derivative(0.5, 4.0, 2.0, 1.2, 2.8, 1.0)), 6)
+    -0.056279
+    """
+    return (-rate + (1.0 - refractoriness * rate) * wilson_cowan_sigmoid(drive, gain, threshold)) / tau
+
+
 @node_model
 class WilsonCowan(NodeModel):
     r"""Wilson-Cowan excitatory (E) and inhibitory (I) populations with refractoriness.
@@ -85,6 +109,6 @@ class WilsonCowan(NodeModel):
         input_E, input_I = inputs
         drive_E = p.wEE * rE - p.wIE * rI + p.P_E + input_E
         drive_I = p.wEI * rE - p.wII * rI + p.P_I + input_I
-        d_rE = (-rE + (1.0 - p.r * rE) * wilson_cowan_sigmoid(drive_E, p.a_E, p.theta_E)) / p.tau_E
-        d_rI = (-rI + (1.0 - p.r * rI) * wilson_cowan_sigmoid(drive_I, p.a_I, p.theta_I)) / p.tau_I
+        d_rE = population_rate_derivative(rE, drive_E, p.tau_E, p.a_E, p.theta_E, p.r)
+        d_rI = population_rate_derivative(rI, drive_I, p.tau_I, p.a_I, p.theta_I, p.r)
         return jnp.stack([d_rE, d_rI])
