@@ -17,6 +17,7 @@ from .connectome import connectome, validate_connectome  # noqa: E402
 from .datasets import list_datasets, load_dataset, load_empirical_fc  # noqa: E402
 from .ensemble import NonFiniteMemberWarning, ensemble, failed_members  # noqa: E402
 from .ensemble_store import save_ensemble  # noqa: E402
+from .fitting import FitResult, fit  # noqa: E402
 from .io import read_connectome, save_connectome  # noqa: E402
 from .network import Network  # noqa: E402
 from .simulate import NonFiniteStateError, simulate  # noqa: E402
@@ -28,6 +29,8 @@ __all__ = [
     "coupling",
     "ensemble",
     "failed_members",
+    "fit",
+    "FitResult",
     "io",
     "list_datasets",
     "load_dataset",
