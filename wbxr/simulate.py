@@ -367,7 +367,9 @@ def _assemble(net: Network, spec: RunSpec, pieces: list[dict[str, np.ndarray]], 
         name: xr.Variable(("time", "region"), recorded[:, column, :], attrs=variable_attrs(net.model, name))
         for column, name in enumerate(spec.monitors)
     }
-    coords = {"time": time_coordinate(spec, offset), "region": regions}
+    coords = {"region": regions}
+    if spec.monitors:
+        coords["time"] = time_coordinate(spec, offset)
     for monitor, period in zip(spec.observers, spec.observer_periods):
         values = np.concatenate([piece[monitor.name] for piece in pieces])
         time_dim = f"time_{monitor.name}"
