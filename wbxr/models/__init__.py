@@ -26,6 +26,7 @@ from .threshold_linear import ThresholdLinear
 from .van_der_pol import VanDerPol
 from .wilson_cowan import WilsonCowan
 from .wilson_cowan_no_saturation import WilsonCowanNoSaturation
+from .wilson_cowan_symmetric import WilsonCowanSymmetric
 from .wong_wang_exc_inh import ReducedWongWangExcInh
 
 #: Every node model shipped with wbxr.
@@ -48,6 +49,7 @@ MODELS: tuple[type[NodeModel], ...] = (
     VanDerPol,
     WilsonCowan,
     WilsonCowanNoSaturation,
+    WilsonCowanSymmetric,
 )
 
 
@@ -107,6 +109,7 @@ __all__ = [
     "VanDerPol",
     "WilsonCowan",
     "WilsonCowanNoSaturation",
+    "WilsonCowanSymmetric",
     "list_models",
     "node_model",
     "parameter",
