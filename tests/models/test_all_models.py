@@ -34,6 +34,7 @@ EXPECTED = {
     "VanDerPol": (("x", "y"), "x"),
     "WilsonCowan": (("rE", "rI"), "rE"),
     "WilsonCowanNoSaturation": (("rE", "rI"), "rE"),
+    "WilsonCowanSimplified": (("rE", "rI"), "rE"),
     "WilsonCowanSymmetric": (("rE", "rI"), "rE"),
 }
 

@@ -26,6 +26,7 @@ from .threshold_linear import ThresholdLinear
 from .van_der_pol import VanDerPol
 from .wilson_cowan import WilsonCowan
 from .wilson_cowan_no_saturation import WilsonCowanNoSaturation
+from .wilson_cowan_simplified import WilsonCowanSimplified
 from .wilson_cowan_symmetric import WilsonCowanSymmetric
 from .wong_wang_exc_inh import ReducedWongWangExcInh
 
@@ -49,6 +50,7 @@ MODELS: tuple[type[NodeModel], ...] = (
     VanDerPol,
     WilsonCowan,
     WilsonCowanNoSaturation,
+    WilsonCowanSimplified,
     WilsonCowanSymmetric,
 )
 
@@ -109,6 +111,7 @@ __all__ = [
     "VanDerPol",
     "WilsonCowan",
     "WilsonCowanNoSaturation",
+    "WilsonCowanSimplified",
     "WilsonCowanSymmetric",
     "list_models",
     "node_model",
