@@ -25,6 +25,7 @@ from .reduced_wong_wang import ReducedWongWang
 from .threshold_linear import ThresholdLinear
 from .van_der_pol import VanDerPol
 from .wilson_cowan import WilsonCowan
+from .wilson_cowan_linear import WilsonCowanLinear
 from .wilson_cowan_no_saturation import WilsonCowanNoSaturation
 from .wilson_cowan_simplified import WilsonCowanSimplified
 from .wilson_cowan_symmetric import WilsonCowanSymmetric
@@ -49,6 +50,7 @@ MODELS: tuple[type[NodeModel], ...] = (
     ThresholdLinear,
     VanDerPol,
     WilsonCowan,
+    WilsonCowanLinear,
     WilsonCowanNoSaturation,
     WilsonCowanSimplified,
     WilsonCowanSymmetric,
@@ -110,6 +112,7 @@ __all__ = [
     "ThresholdLinear",
     "VanDerPol",
     "WilsonCowan",
+    "WilsonCowanLinear",
     "WilsonCowanNoSaturation",
     "WilsonCowanSimplified",
     "WilsonCowanSymmetric",
