@@ -25,6 +25,7 @@ from .reduced_wong_wang import ReducedWongWang
 from .threshold_linear import ThresholdLinear
 from .van_der_pol import VanDerPol
 from .wilson_cowan import WilsonCowan
+from .wilson_cowan_divisive import WilsonCowanDivisive
 from .wilson_cowan_linear import WilsonCowanLinear
 from .wilson_cowan_no_saturation import WilsonCowanNoSaturation
 from .wilson_cowan_simplified import WilsonCowanSimplified
@@ -50,6 +51,7 @@ MODELS: tuple[type[NodeModel], ...] = (
     ThresholdLinear,
     VanDerPol,
     WilsonCowan,
+    WilsonCowanDivisive,
     WilsonCowanLinear,
     WilsonCowanNoSaturation,
     WilsonCowanSimplified,
@@ -112,6 +114,7 @@ __all__ = [
     "ThresholdLinear",
     "VanDerPol",
     "WilsonCowan",
+    "WilsonCowanDivisive",
     "WilsonCowanLinear",
     "WilsonCowanNoSaturation",
     "WilsonCowanSimplified",
