@@ -33,6 +33,7 @@ EXPECTED = {
     "ThresholdLinear": (("r",), "r"),
     "VanDerPol": (("x", "y"), "x"),
     "WilsonCowan": (("rE", "rI"), "rE"),
+    "WilsonCowanAdaptation": (("rE", "rI", "aE", "aI"), "rE"),
     "WilsonCowanDivisive": (("rE", "rI"), "rE"),
     "WilsonCowanLinear": (("rE", "rI"), "rE"),
     "WilsonCowanNoSaturation": (("rE", "rI"), "rE"),

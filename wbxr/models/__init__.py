@@ -25,6 +25,7 @@ from .reduced_wong_wang import ReducedWongWang
 from .threshold_linear import ThresholdLinear
 from .van_der_pol import VanDerPol
 from .wilson_cowan import WilsonCowan
+from .wilson_cowan_adaptation import WilsonCowanAdaptation
 from .wilson_cowan_divisive import WilsonCowanDivisive
 from .wilson_cowan_linear import WilsonCowanLinear
 from .wilson_cowan_no_saturation import WilsonCowanNoSaturation
@@ -51,6 +52,7 @@ MODELS: tuple[type[NodeModel], ...] = (
     ThresholdLinear,
     VanDerPol,
     WilsonCowan,
+    WilsonCowanAdaptation,
     WilsonCowanDivisive,
     WilsonCowanLinear,
     WilsonCowanNoSaturation,
@@ -114,6 +116,7 @@ __all__ = [
     "ThresholdLinear",
     "VanDerPol",
     "WilsonCowan",
+    "WilsonCowanAdaptation",
     "WilsonCowanDivisive",
     "WilsonCowanLinear",
     "WilsonCowanNoSaturation",
