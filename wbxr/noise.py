@@ -440,10 +440,10 @@ class Coloured(Noise):
         f_max = jnp.asarray(self.f_max)
         tau_fast = _MS_PER_S / (2.0 * np.pi * BAND_MARGIN * f_max)
         tau_slow = _MS_PER_S * BAND_MARGIN / (2.0 * np.pi * f_min)
-        tau_fast = jnp.reshape(tau_fast, (1,) * (ndim - tau_fast.ndim) + tau_fast.shape)
-        tau_slow = jnp.reshape(tau_slow, (1,) * (ndim - tau_slow.ndim) + tau_slow.shape)
+        tau_fast = _leading_axes(tau_fast, ndim)
+        tau_slow = _leading_axes(tau_slow, ndim)
         if count == 1:
-            return tau_fast
+            return jnp.reshape(tau_fast, (1,) * (ndim - tau_fast.ndim) + tau_fast.shape)
         fractions = jnp.linspace(0.0, 1.0, count).reshape((count,) + (1,) * (ndim - 1))
         return tau_fast * (tau_slow / tau_fast) ** fractions
 
@@ -454,18 +454,18 @@ class Coloured(Noise):
         if count == 1:
             variance = jnp.ones_like(tau)
         else:
-            spacing = jnp.log(tau[1] / tau[0])
+            spacing = jnp.log(tau[1:2] / tau[:1])
             density = tau ** (exponent - 1.0) * spacing
             ends = jnp.zeros((count,) + (1,) * (tau.ndim - 1)).at[0].set(1.0).at[-1].set(1.0)
             variance = density * (1.0 - 0.5 * ends)
             variance = variance.at[0].add(tau[0] ** (exponent - 1.0) / exponent)
             variance = variance.at[-1].add(tau[-1] ** (exponent - 1.0) / (2.0 - exponent))
         if self._derivative:
-            tau_s = tau[0]
-            total = jnp.sum(variance / (tau_s * (tau_s + tau)), axis=0)
+            tau_s = tau[:1]
+            total = jnp.sum(variance / (tau_s * (tau_s + tau)), axis=0, keepdims=True)
         else:
-            total = jnp.sum(variance, axis=0)
-        return self.sigma * jnp.sqrt(variance / total)
+            total = jnp.sum(variance, axis=0, keepdims=True)
+        return _leading_axes(self.sigma, tau.ndim) * jnp.sqrt(variance / total)
 
     def _sum(self, components: jax.Array) -> jax.Array:
         tau = self.time_constants(components.ndim)
@@ -503,6 +503,14 @@ class Coloured(Noise):
 
     def __repr__(self) -> str:
         return super().__repr__().replace(f", n_components={float(self.n_components)!r}", "")
+
+
+def _leading_axes(value: Any, ndim: int) -> jax.Array:
+    """``value`` (a scalar or ``(N, ...)``) with leading unit axes up to ``ndim`` dimensions."""
+    value = jnp.asarray(value)
+    if value.ndim == 0:
+        return value
+    return jnp.reshape(value, (1,) * (ndim - value.ndim) + value.shape)
 
 
 def pink(sigma: Any = 0.01, **band: Any) -> Coloured:
