@@ -36,9 +36,9 @@ def target_fc(net, duration, dt, transient, seeds):
 @pytest.mark.parametrize("integrator", ["euler", "heun"])
 def test_gradient_matches_central_differences(x64, integrator):
     """d loss / d(k, a, one weight) through the noisy, delayed run equals central differences."""
+    net = noisy_hopf()
+    target = target_fc(net, 60.0, 0.1, 10.0, [7])
     with x64():
-        net = noisy_hopf()
-        target = target_fc(net, 60.0, 0.1, 10.0, [7])
         start = net.replace(k=0.4, model=net.model.replace(a=-0.15))
         setup = setup_fit(start, target, params=["k", "a", "weights"], duration=60.0, dt=0.1, transient=10.0,
                           loss="fc_mse", seeds=[0, 1], integrator=integrator)
@@ -172,6 +172,27 @@ def test_grid_search_finds_the_true_k():
     assert float(result.parameters.k) == pytest.approx(K_TRUE)
     np.testing.assert_allclose(result.history.k, values)
     assert int(result.history.loss.argmin()) == 2 and float(result.history.loss.min()) < 1e-10
+
+
+@pytest.mark.parametrize("loss, loss_options", [("timeseries", None), ("psd", {"nperseg": 64}),
+                                                 ("fcd_ks", {"window": 40.0, "step": 10.0})])
+def test_time_series_losses_are_zero_at_the_true_k(loss, loss_options):
+    """A time-series target from the same seed: every time-series loss is minimal (0) at the true k."""
+    net = noisy_hopf()
+    series = wbxr.ensemble(net, duration=200.0, dt=0.5, seeds=[5], monitors=["x"]).x.isel(seed=0).compute()
+    values = [0.2, 0.3, 0.4]
+    result = wbxr.fit(net.replace(k=0.2), series, params=["k"], duration=200.0, dt=0.5, seeds=[5], loss=loss,
+                      loss_options=loss_options, method="grid", grid={"k": values})
+    losses_by_k = result.history.loss.values
+    assert int(np.argmin(losses_by_k)) == 1 and losses_by_k[1] < 0.2 * losses_by_k[[0, 2]].min()
+    if loss == "fcd_ks":  # float32 simulation vs float64 target FCD: one value may tie differently
+        n_windows = len(range(0, 400 - 80 + 1, 20))  # 400 samples, windows of 80, steps of 20
+        assert losses_by_k[1] <= 2.0 / (n_windows * (n_windows - 1) / 2)
+    else:
+        assert losses_by_k[1] < 1e-6
+    assert float(result.parameters.k) == pytest.approx(K_TRUE)
+    assert result.prediction.x.dims == ("seed", "time", "region")
+    np.testing.assert_allclose(result.prediction.x.isel(seed=0), series, atol=1e-5)
 
 
 # -- the differentiable measures against numpy / scipy ----------------------------------------
