@@ -39,6 +39,7 @@ EXPECTED = {
     "WilsonCowanNoSaturation": (("rE", "rI"), "rE"),
     "WilsonCowanSimplified": (("rE", "rI"), "rE"),
     "WilsonCowanSymmetric": (("rE", "rI"), "rE"),
+    "WilsonCowanThreePopulation": (("rE", "rP", "rS"), "rE"),
 }
 
 

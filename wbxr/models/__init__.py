@@ -31,6 +31,7 @@ from .wilson_cowan_linear import WilsonCowanLinear
 from .wilson_cowan_no_saturation import WilsonCowanNoSaturation
 from .wilson_cowan_simplified import WilsonCowanSimplified
 from .wilson_cowan_symmetric import WilsonCowanSymmetric
+from .wilson_cowan_three_population import WilsonCowanThreePopulation
 from .wong_wang_exc_inh import ReducedWongWangExcInh
 
 #: Every node model shipped with wbxr.
@@ -58,6 +59,7 @@ MODELS: tuple[type[NodeModel], ...] = (
     WilsonCowanNoSaturation,
     WilsonCowanSimplified,
     WilsonCowanSymmetric,
+    WilsonCowanThreePopulation,
 )
 
 
@@ -122,6 +124,7 @@ __all__ = [
     "WilsonCowanNoSaturation",
     "WilsonCowanSimplified",
     "WilsonCowanSymmetric",
+    "WilsonCowanThreePopulation",
     "list_models",
     "node_model",
     "parameter",
