@@ -17,6 +17,7 @@ DT = {"CoombesByrne": 0.01}
 
 EXPECTED = {
     "CoombesByrne": (("r", "V", "g"), "r"),
+    "DavidFriston": (tuple(f"y{i}_{k}" for k in (1, 2) for i in range(6)), "y4_1"),
     "Epileptor": (("x1", "y1", "z", "x2", "y2", "g"), "x1"),
     "Epileptor2D": (("x1", "z"), "x1"),
     "FitzHughNagumo": (("v", "w"), "v"),

@@ -10,6 +10,7 @@ from typing import Any
 
 from .base import NodeModel, node_model, parameter
 from .coombes_byrne import CoombesByrne
+from .david_friston import DavidFriston
 from .epileptor import Epileptor
 from .epileptor_2d import Epileptor2D
 from .fitzhugh_nagumo import FitzHughNagumo
@@ -37,6 +38,7 @@ from .wong_wang_exc_inh import ReducedWongWangExcInh
 #: Every node model shipped with wbxr.
 MODELS: tuple[type[NodeModel], ...] = (
     CoombesByrne,
+    DavidFriston,
     Epileptor,
     Epileptor2D,
     FitzHughNagumo,
@@ -82,7 +84,7 @@ def list_models() -> list[dict[str, Any]]:
     --------
     >>> from wbxr.models import list_models
     >>> [m["name"] for m in list_models()][:3]
-    ['CoombesByrne', 'Epileptor', 'Epileptor2D']
+    ['CoombesByrne', 'DavidFriston', 'Epileptor']
     >>> hopf = next(m for m in list_models() if m["name"] == "Hopf")
     >>> hopf["state_variables"], hopf["default_coupled_var"]
     (('x', 'y'), 'x')
@@ -101,6 +103,7 @@ def list_models() -> list[dict[str, Any]]:
 __all__ = [
     "MODELS",
     "CoombesByrne",
+    "DavidFriston",
     "Epileptor",
     "Epileptor2D",
     "FitzHughNagumo",
