@@ -41,6 +41,7 @@ EXPECTED = {
     "WilsonCowanSimplified": (("rE", "rI"), "rE"),
     "WilsonCowanSymmetric": (("rE", "rI"), "rE"),
     "WilsonCowanThreePopulation": (("rE", "rP", "rS"), "rE"),
+    "ZetterbergJansen": (("v1", "y1", "v2", "y2", "v3", "y3", "v4", "y4", "v5", "y5"), "y2"),
 }
 
 

@@ -34,6 +34,7 @@ from .wilson_cowan_simplified import WilsonCowanSimplified
 from .wilson_cowan_symmetric import WilsonCowanSymmetric
 from .wilson_cowan_three_population import WilsonCowanThreePopulation
 from .wong_wang_exc_inh import ReducedWongWangExcInh
+from .zetterberg_jansen import ZetterbergJansen
 
 #: Every node model shipped with wbxr.
 MODELS: tuple[type[NodeModel], ...] = (
@@ -62,6 +63,7 @@ MODELS: tuple[type[NodeModel], ...] = (
     WilsonCowanSimplified,
     WilsonCowanSymmetric,
     WilsonCowanThreePopulation,
+    ZetterbergJansen,
 )
 
 
@@ -128,6 +130,7 @@ __all__ = [
     "WilsonCowanSimplified",
     "WilsonCowanSymmetric",
     "WilsonCowanThreePopulation",
+    "ZetterbergJansen",
     "list_models",
     "node_model",
     "parameter",
