@@ -8,7 +8,8 @@ into the traced :class:`wbxr.network.StepParams` of the discretised network.  Th
 evaluation: common random numbers, so the objective is a smooth deterministic function of
 :math:`u`), with the FC accumulated inside the loop when the loss needs only FC, and with
 :func:`jax.checkpoint` over chunks of steps so that reverse-mode memory grows with the
-number of chunks, not of steps.
+number of chunks, not of steps.  (Losses that need the time series keep it whole, and are
+differentiated without checkpointing: their memory grows with the number of steps.)
 
 Delays are integer numbers of steps fixed when the network is discretised, so the speed
 is not a parameter of the objective (rounding has no useful derivative).  Fitted weights
@@ -80,7 +81,7 @@ class Problem:
 
     @property
     def needs(self) -> str:
-        """"fc" when the loss needs only the FC, else "timeseries"."""
+        """What the loss compares: ``"fc"`` (accumulated in the run) or ``"timeseries"``."""
         return LOSSES[self.loss]["needs"] if isinstance(self.loss, str) else "timeseries"
 
 
