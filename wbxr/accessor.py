@@ -105,7 +105,8 @@ class _WbAccessor:
 
     def explore(self, **kwargs: Any) -> Any:
         """Browse a result in Jupyter: regions, time window, FC and FCD (see :func:`wbxr.result_explorer.explore_result`)."""
-        from wbxr.result_explorer import explore_result  # ipywidgets only when asked for
+        # imported here: ipywidgets only when asked for
+        from wbxr.result_explorer import explore_result
 
         return explore_result(self._obj, **kwargs)
 

@@ -51,7 +51,7 @@ from ._figure_widget import (
 from .analysis import fc, fcd, select_variable
 from .analysis._core import REGION_DIM, duration_ms, sampling_step_ms, times_ms
 
-__all__ = ["explore_result", "ResultExplorer"]
+__all__ = ["ResultExplorer", "explore_result"]
 
 TIME_DIM = "time"
 #: Size of the figure (inches) and its resolution when shown as a PNG.

@@ -52,7 +52,7 @@ from .models.base import ParameterInfo, parameter_fields
 from .network import Network
 from .simulate import simulate
 
-__all__ = ["explore", "Explorer"]
+__all__ = ["Explorer", "explore"]
 
 #: Size of the figure (inches) and its resolution when shown as a PNG.
 _FIGSIZE = (12.0, 3.6)
