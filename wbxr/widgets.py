@@ -4,6 +4,8 @@
 global coupling ``k``, the conduction speed, every scalar model parameter and every noise
 intensity, a seed box, a choice of the state variable to show, and three panels — the
 activity of every region, its functional connectivity (FC) and the structural weights.
+(To browse a finished result instead — regions, time window, FC and FCD, ensemble
+members — see ``ds.wb.explore()`` in :mod:`wbxr.result_explorer`.)
 
 Each change rebuilds the network with :meth:`wbxr.Network.replace` and
 :meth:`~wbxr.models.base.NodeModel.replace`, runs :func:`wbxr.simulate` and updates the
