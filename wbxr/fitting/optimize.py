@@ -32,6 +32,7 @@ import numpy as np
 import xarray as xr
 
 from ..analysis import fc as fc_of
+from ..analysis import fc_similarity
 from ..analysis import fcd as fcd_of
 from ..analysis import fcd_values as fcd_values_of
 from ..analysis.spectra import _default_nperseg
@@ -371,9 +372,10 @@ def _cma_search(u0, data, problem, steps, options):
 def _grid_search(points, data, problem):
     losses = []
     dtype = data.initial_values.dtype
-    for first in range(0, len(points), GRID_BATCH):
-        batch = points[first : first + GRID_BATCH]
-        padded = np.concatenate([batch, np.repeat(batch[-1:], GRID_BATCH - len(batch), axis=0)])
+    size = min(len(points), GRID_BATCH)  # one compiled batch shape: the last batch is padded
+    for first in range(0, len(points), size):
+        batch = points[first : first + size]
+        padded = np.concatenate([batch, np.repeat(batch[-1:], size - len(batch), axis=0)])
         losses.append(np.asarray(batch_losses(jnp.asarray(padded, dtype), data, problem))[: len(batch)])
     losses = np.concatenate(losses).astype(float)
     finite = np.where(np.isfinite(losses), losses, np.inf)
@@ -426,7 +428,9 @@ def _parameters_dataset(net, slots, values, loss, method) -> xr.Dataset:
             data_vars[slot.name] = xr.Variable(("region",), value, attrs)
         else:
             data_vars[slot.name] = xr.Variable((), value, attrs)
-    coords = {"region": ("region", labels)}
+    coords = {}
+    if any(variable.dims == ("region",) for variable in data_vars.values()):
+        coords["region"] = ("region", labels)
     if any(slot.kind == "weights" for slot in slots):
         coords.update(target=("target", labels), source=("source", labels))
     return xr.Dataset(data_vars, coords=coords, attrs={"loss": float(loss), "method": method})
@@ -461,11 +465,9 @@ def _prediction(net, features, target, problem, seeds, spec, var) -> xr.Dataset:
             attrs={"long_name": f"functional connectivity of {var} (mean over seeds)", "units": "1"},
         )
         data_vars = {"fc": fc}
-        if target.kind == "fc" or target.kind == "timeseries":
-            target_fc = target.values if target.kind == "fc" else np.asarray(fc_of(target.data).values)
-            rows, cols = np.triu_indices(len(labels), k=1)
-            similarity = np.corrcoef(fc.values[rows, cols], target_fc[rows, cols])[0, 1]
-            data_vars["fc_similarity"] = xr.DataArray(similarity, attrs={"long_name": "FC similarity to the target", "units": "1"})
+        if target.kind in ("fc", "timeseries"):
+            target_fc = target.data if target.kind == "fc" else fc_of(target.data)
+            data_vars["fc_similarity"] = fc_similarity(fc, target_fc)
         return xr.Dataset(data_vars)
     series = xr.DataArray(
         np.asarray(features, dtype=float), dims=("seed", "time", "region"),
