@@ -163,17 +163,19 @@ def save_ensemble(result: xr.Dataset, store: Any, *, progress: bool = False) -> 
 
     Examples
     --------
-    >>> import tempfile, os
+    >>> import os, tempfile
     >>> import wbxr
     >>> net = wbxr.Network(wbxr.models.Hopf(a=-0.1, noise={"x": wbxr.noise.White(0.05)}),
     ...                    wbxr.load_dataset("example_connectome"), k=0.2)
     >>> ens = wbxr.ensemble(net, duration=50.0, dt=0.1, seeds=range(4), sweep={"k": [0.0, 0.5]},
     ...                     reduce="fc", chunk_size=2)
-    >>> path = os.path.join(tempfile.mkdtemp(), "sweep.zarr")
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "sweep.zarr")
     >>> stored = wbxr.save_ensemble(ens, path)
     >>> stored.fc_x.dims, bool(stored.completed.all())
     (('seed', 'k', 'region_i', 'region_j'), True)
     >>> stored = wbxr.save_ensemble(ens, path)  # already complete: nothing is recomputed
+    >>> folder.cleanup()
     """
     dims = _member_dims(result)
     for name, variable in result.data_vars.items():
