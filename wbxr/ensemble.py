@@ -371,7 +371,8 @@ def ensemble(
     -----
     NonFiniteMemberWarning
         When computed, for each chunk with members that blew up, naming their seed,
-        swept values and blow-up time.
+        swept values and blow-up time (on a ``dask.distributed`` cluster it goes to the
+        worker's log; :func:`failed_members` lists them wherever the chunks ran).
 
     Notes
     -----
