@@ -77,7 +77,8 @@ def test_metadata_is_complete_and_consistent(cls):
     doc = cls.__doc__
     for section in (".. math::", "References", "Examples"):
         assert section in doc, f"{cls.__name__} docstring lacks {section}"
-    assert dataclasses.fields(model)[-1].name == "noise"  # the keyword-only last field
+    last = dataclasses.fields(model)[-2:]                  # the keyword-only last fields
+    assert [f.name for f in last] == ["noise", "bounds"] and all(f.kw_only for f in last)
 
 
 def test_dfun_shapes_with_per_region_parameters():

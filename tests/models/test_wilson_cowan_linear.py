@@ -62,3 +62,10 @@ def test_paradoxical_effect_only_when_inhibition_stabilised(wEE, paradoxical):
     expected = [linear_fixed_point(dict(DEFAULTS, wEE=wEE, P_I=P_I))[1] for P_I in (0.5, 0.7)]
     np.testing.assert_allclose(steady, expected, rtol=1e-4)
     assert (steady[1] < steady[0]) == paradoxical
+
+
+def test_rates_are_bounded_below_by_zero():
+    assert WilsonCowanLinear().state_limits() == ((0.0, np.inf), (0.0, np.inf))
+    ds = run_uncoupled(WilsonCowanLinear(P_E=-1.0, P_I=-1.0), duration=50.0, dt=0.1,
+                       initial_state={"rE": 0.5, "rI": 0.5})
+    assert ds.rE.values.min() >= 0.0 and ds.rI.values[-1, 0] < 0.01

@@ -35,6 +35,8 @@ class WilsonCowanLinear(NodeModel):
     ``P_E = 1``, ``P_I = 0.5``, :math:`\tau_E = \tau_I = 10` ms), whose stable fixed point
     :math:`r_E^* = 4/3`, :math:`r_I^* = 5/3` lies in the linear region.  Rates are not
     bounded above: strong recurrent or network excitation makes them grow without limit.
+    They are bounded below by zero (``state_bounds``), which the rectification guarantees
+    anyway unless noise is added to the rates themselves.
 
     References
     ----------
@@ -69,6 +71,7 @@ class WilsonCowanLinear(NodeModel):
     variable_units = {"rE": "1", "rI": "1"}
     variable_long_names = {"rE": "excitatory rate", "rI": "inhibitory rate"}
     initial_range = {"rE": (0.0, 2.0), "rI": (0.0, 2.0)}
+    state_bounds = {"rE": (0.0, None), "rI": (0.0, None)}  # firing rates
 
     @staticmethod
     def dfun(state: jax.Array, inputs: jax.Array, p: WilsonCowanLinear) -> jax.Array:
