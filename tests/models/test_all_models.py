@@ -135,8 +135,11 @@ def test_dfun_under_vmap_over_parameter_sets(cls):
 
 
 @pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
-def test_ensemble_members_equal_single_runs(cls):
-    """Swept over its first parameter, the vmapped ensemble reproduces separate simulations."""
+def test_ensemble_members_equal_single_runs(cls, compile_count):
+    """Swept over its first parameter, the vmapped ensemble reproduces separate simulations.
+
+    The second single run, with another parameter value, compiles nothing.
+    """
     dt = DT.get(cls.__name__, 0.1)
     first = parameter_fields(cls)[0]
     values = [first.default * 0.95, first.default * 1.05]
@@ -145,6 +148,9 @@ def test_ensemble_members_equal_single_runs(cls):
     ens = wbxr.ensemble(net, duration=duration, dt=dt, seeds=[1], sweep={first.name: values}).compute()
     coupled = cls.default_coupled_var
     for i, value in enumerate(values):
-        single = wbxr.simulate(net.replace(model=cls(**{first.name: value})), duration=duration, dt=dt, seed=1)
+        with compile_count() as counter:
+            single = wbxr.simulate(net.replace(model=cls(**{first.name: value})), duration=duration, dt=dt,
+                                   seed=1)
+        assert i == 0 or counter.count == 0
         np.testing.assert_allclose(ens[coupled].isel(seed=0, **{first.name: i}).values, single[coupled].values,
                                    rtol=1e-5, atol=1e-7)
