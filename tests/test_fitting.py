@@ -196,6 +196,21 @@ def test_time_series_losses_are_zero_at_the_true_k(loss, loss_options):
     np.testing.assert_allclose(result.prediction.x.isel(seed=0), series, atol=1e-5)
 
 
+def test_grid_batches_through_dask_give_the_same_losses(monkeypatch):
+    from wbxr.fitting import optimize
+
+    net = noisy_hopf()
+    target = target_fc(net, 40.0, 0.5, 0.0, [0])
+    kwargs = dict(params=["k", "a"], duration=40.0, dt=0.5, method="grid", loss="fc_mse",
+                  grid={"k": [0.2, 0.3, 0.4], "a": [-0.25, -0.2]})
+    whole = wbxr.fit(net, target, **kwargs)
+    monkeypatch.setattr(optimize, "GRID_BATCH", 4)  # 6 points: two batches, the second padded
+    batched = wbxr.fit(net, target, **kwargs)
+    np.testing.assert_allclose(batched.history.loss, whole.history.loss, rtol=1e-5)
+    assert int(np.argmin(whole.history.loss.values)) == 3  # k = 0.3, a = -0.2
+    np.testing.assert_allclose(whole.history.k, [0.2, 0.2, 0.3, 0.3, 0.4, 0.4], rtol=1e-6)
+
+
 # -- the differentiable measures against numpy / scipy ----------------------------------------
 def test_measures_match_references():
     rng = np.random.default_rng(1)

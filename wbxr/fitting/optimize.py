@@ -8,7 +8,8 @@ Three search methods share one compiled objective (:mod:`wbxr.fitting.problem`):
 * ``"cma-es"``: the covariance matrix adaptation evolution strategy (Hansen & Ostermeier
   2001; Hansen 2016) of the ``cma`` package (pycma), each generation's population
   evaluated as one vmapped, compiled batch;
-* ``"grid"``: every combination of given values, evaluated in vmapped batches.
+* ``"grid"``: every combination of given values, evaluated in vmapped batches (dask tasks
+  when there are several, so that a ``dask.distributed`` client spreads them out).
 
 References
 ----------
@@ -369,15 +370,26 @@ def _cma_search(u0, data, problem, steps, options):
     return best, history, np.asarray(history_u)
 
 
+def _batch_of_losses(batch: np.ndarray, data: ProblemData, problem: Problem) -> np.ndarray:
+    return np.asarray(batch_losses(jnp.asarray(batch, data.initial_values.dtype), data, problem), dtype=float)
+
+
 def _grid_search(points, data, problem):
-    losses = []
-    dtype = data.initial_values.dtype
+    """Batches of ``GRID_BATCH`` points; after the first (which compiles), dask tasks.
+
+    The tasks run on dask's current scheduler: local threads, or the workers of an active
+    ``dask.distributed`` client.
+    """
+    import dask
+
     size = min(len(points), GRID_BATCH)  # one compiled batch shape: the last batch is padded
+    batches = []
     for first in range(0, len(points), size):
         batch = points[first : first + size]
-        padded = np.concatenate([batch, np.repeat(batch[-1:], size - len(batch), axis=0)])
-        losses.append(np.asarray(batch_losses(jnp.asarray(padded, dtype), data, problem))[: len(batch)])
-    losses = np.concatenate(losses).astype(float)
+        batches.append(np.concatenate([batch, np.repeat(batch[-1:], size - len(batch), axis=0)]))
+    first_losses = _batch_of_losses(batches[0], data, problem)
+    tasks = [dask.delayed(_batch_of_losses, pure=True)(batch, data, problem) for batch in batches[1:]]
+    losses = np.concatenate([first_losses, *dask.compute(*tasks)])[: len(points)]
     finite = np.where(np.isfinite(losses), losses, np.inf)
     index = int(np.argmin(finite))
     return (float(finite[index]), points[index]), {"loss": losses}, points
