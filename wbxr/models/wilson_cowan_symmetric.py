@@ -28,8 +28,8 @@ class WilsonCowanSymmetric(NodeModel):
     halves the parameters of the local dynamics (useful when fitting).
 
     *The name is ambiguous*: "symmetric" is used for this shared-response form by brainmass
-    (``WilsonCowanSymmetric``), the only library with a model of that name, and that is the
-    definition used here; it does *not* mean symmetric weights (:math:`w_{EI} = w_{IE}`),
+    (``WilsonCowanSymmetric``), the established library with a model of that name, and that
+    is the definition used here; it does *not* mean symmetric weights (:math:`w_{EI} = w_{IE}`),
     which can be set explicitly.  Activities are dimensionless, time is in ms; ``wIE`` is
     the weight from I onto E, ``wEI`` from E onto I.  Inputs :math:`I_E, I_I` act inside
     :math:`F`.  Defaults: the weights of Wilson & Cowan (1972) used by

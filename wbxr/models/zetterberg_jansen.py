@@ -31,7 +31,7 @@ class ZetterbergJansen(NodeModel):
     unlike in :class:`~wbxr.models.JansenRit`, inhibit themselves (:math:`\gamma_5`) and are
     driven by the pyramidal cells' potential.  :math:`P, U, Q` are the external pulse
     densities onto pyramidal, excitatory and inhibitory cells.  This is the model of
-    Zetterberg, Kristiansson & Mossberg (1978), from which Jansen & Rit's (1995) derived,
+    Zetterberg, Kristiansson & Mossberg (1978), from which Jansen & Rit's (1995) model derives,
     written as in The Virtual Brain's ``ZetterbergJansen`` (same parameter names and
     defaults), except that the inhibitory self-loop uses the inhibitory rate
     (:math:`k_i^2 v_5`, where TVB writes :math:`k_e^2 v_5`) and TVB's redundant auxiliary
