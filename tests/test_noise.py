@@ -267,3 +267,18 @@ def test_changing_noise_amplitudes_never_recompiles(compile_count):
     with compile_count() as counter:
         run(0.3, np.array([0.1, 0.2, 0.3]), 0.05)
     assert counter.count == 0
+
+
+def test_a_member_gets_the_same_coloured_and_multiplicative_noise_alone_and_in_an_ensemble():
+    model = wbxr.models.Hopf(a=-0.1, noise={
+        "x": wbxr.noise.blue(0.1, f_min=5.0, f_max=200.0),
+        "y": wbxr.noise.Multiplicative(0.05),
+    })
+    net = wbxr.Network(model, wbxr.load_dataset("example_connectome"), speed=10.0, k=0.2)
+    run = dict(duration=20.0, dt=0.1, method="heun")
+    ens = wbxr.ensemble(net, seeds=[3, 4], sweep={"k": [0.2, 0.4]}, chunk_size=4, **run).compute()
+    alone = wbxr.simulate(net.replace(k=0.4), seed=4, **run)
+    # the same numbers up to float32 rounding (bit for bit only with chunk_size=1)
+    np.testing.assert_allclose(ens.x.sel(seed=4, k=0.4).values, alone.x.values, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ens.y.sel(seed=4, k=0.4).values, alone.y.values, rtol=1e-5, atol=1e-6)
+    assert not np.array_equal(ens.x.sel(seed=3, k=0.4).values, alone.x.values)
