@@ -282,3 +282,10 @@ def test_a_member_gets_the_same_coloured_and_multiplicative_noise_alone_and_in_a
     np.testing.assert_allclose(ens.x.sel(seed=4, k=0.4).values, alone.x.values, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(ens.y.sel(seed=4, k=0.4).values, alone.y.values, rtol=1e-5, atol=1e-6)
     assert not np.array_equal(ens.x.sel(seed=3, k=0.4).values, alone.x.values)
+
+
+def test_a_band_above_the_step_s_nyquist_frequency_is_rejected_before_compiling():
+    model = wbxr.models.Hopf(noise={"x": wbxr.noise.pink(0.1, f_max=200.0)})
+    net = wbxr.Network(model, unconnected(2), k=0.0)
+    with pytest.raises(ValueError, match=r"the noise on 'x': 3 \* f_max = 600 Hz must be below .* 500 Hz"):
+        wbxr.simulate(net, duration=10.0, dt=1.0)

@@ -324,6 +324,8 @@ class Network:
         one compiled program.  Combine the parameters of several members (other ``k`` or
         model parameters, same connectome and delays) with :func:`stack_members`.
         """
+        for var, process in self._model.noise.items():
+            process.check_step(float(dt), f"the noise on {var!r}")
         edges, instantaneous = self._coupling_parts(dt)
         window = block + 1 if integrators.READS_STEP_END[method] else block
         layout = None

@@ -115,6 +115,9 @@ class Noise:
         """The input the process delivers in ``state``, shape ``(N, ...)``."""
         return state
 
+    def check_step(self, dt: float, name: str) -> None:
+        """Raise ValueError if the process cannot be resolved with steps of ``dt`` ms."""
+
     def describe(self) -> dict[str, Any]:
         """A JSON-safe description of the process and its parameters."""
         values = {}
@@ -472,6 +475,25 @@ class Coloured(Noise):
         return jnp.sum(self.amplitudes(tau) * components, axis=0)
 
     # -- the process ------------------------------------------------------------------
+    def check_step(self, dt: float, name: str) -> None:
+        """The fastest corner, ``3 * f_max``, must lie below the Nyquist frequency ``1/(2 dt)``.
+
+        Examples
+        --------
+        >>> Coloured(f_max=100.0).check_step(0.1, "noise")
+        >>> Coloured(f_max=400.0).check_step(1.0, "noise")
+        Traceback (most recent call last):
+        ...
+        ValueError: noise: 3 * f_max = 1200 Hz must be below the Nyquist frequency 1/(2 dt) = 500 Hz of dt = 1 ms; lower f_max or dt
+        """
+        nyquist_hz = _MS_PER_S / (2.0 * dt)
+        fastest = BAND_MARGIN * float(np.max(np.asarray(self.f_max)))
+        if fastest >= nyquist_hz:
+            raise ValueError(
+                f"{name}: 3 * f_max = {fastest:g} Hz must be below the Nyquist frequency "
+                f"1/(2 dt) = {nyquist_hz:g} Hz of dt = {dt:g} ms; lower f_max or dt"
+            )
+
     def initial_state(self, standard_normal: jax.Array) -> jax.Array:
         """Stationary components (and, for ``beta < 0``, the smoother at the sum)."""
         if not self._derivative:
