@@ -1,6 +1,9 @@
 r"""Noise processes attached to a node model's state variables.
 
-A model takes ``noise={"variable": process, ...}``.  Two kinds of process exist:
+A model takes ``noise={"variable": process, ...}``.  A process is of one of two kinds:
+*state noise* (:class:`White`, :class:`Multiplicative`), a term of the variable's SDE, or
+*input noise* (:class:`OU`, :class:`Coloured`, :class:`Brownian`), a process added to the
+variable's input.
 
 * **State noise** (:class:`White`) is an additive term of the stochastic differential
   equation of the variable,
@@ -320,7 +323,7 @@ class Coloured(Noise):
 
     **Method** (a bounded state, one exact update per step, usable inside a scan).  A
     superposition of Lorentzian spectra with log-uniformly distributed time constants is a
-    power law (van der Ziel 1950; Keshner 1982; Kasdin 1995, sec. IV):
+    power law (van der Ziel 1950; Keshner 1982; reviewed by Kasdin 1995):
 
     .. math:: \int_0^\infty \frac{\tau^{\beta'}}{1 + (\omega\tau)^2}\,\mathrm{d}\ln\tau
               \propto \omega^{-\beta'}, \qquad 0 < \beta' < 2 .
