@@ -40,6 +40,7 @@ __all__ = [
     "fc_mse_loss",
     "fcd_values",
     "ks_distance",
+    "log_psd_loss",
     "pearson_fc",
     "upper_triangle",
     "welch_psd",
@@ -126,6 +127,14 @@ def fcd_values(series: jax.Array, starts: tuple[int, ...], n_window: int) -> jax
     :func:`wbxr.analysis.fcd`;
     :math:`\mathrm{FCD}_{ww'} = \operatorname{corr}(\mathbf{u}_w, \mathbf{u}_{w'})` with
     :math:`\mathbf{u}_w` the upper triangle of the FC of window :math:`w`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import jax.numpy as jnp
+    >>> x = jnp.asarray(np.random.default_rng(0).standard_normal((100, 4)))
+    >>> fcd_values(x, starts=(0, 25, 50), n_window=50).shape      # 3 windows: 3 pairs
+    (3,)
     """
     windows = jnp.stack([series[start : start + n_window] for start in starts])
     patterns = upper_triangle(pearson_fc(windows))  # (W, P)
@@ -153,7 +162,13 @@ def ks_distance(a: jax.Array, b: jax.Array) -> jax.Array:
 
 
 def welch_frequencies(nperseg: int, sample_ms: float) -> np.ndarray:
-    """The frequencies (Hz) of :func:`welch_psd`."""
+    """The frequencies (Hz) of :func:`welch_psd`.
+
+    Examples
+    --------
+    >>> welch_frequencies(4, sample_ms=1.0).tolist()
+    [0.0, 250.0, 500.0]
+    """
     return np.fft.rfftfreq(nperseg, d=sample_ms / 1000.0)
 
 
@@ -165,6 +180,14 @@ def welch_psd(series: jax.Array, nperseg: int, sample_ms: float) -> jax.Array:
     :math:`P(f_k) = \frac{1}{M}\sum_m \frac{2 |\sum_n w_n x^{(m)}_n e^{-2\pi i k n/L}|^2}{f_s \sum_n w_n^2}`
     (not doubled at 0 and, for even ``nperseg``, at the Nyquist frequency) -- the defaults of
     :func:`scipy.signal.welch` and so of :func:`wbxr.analysis.psd`.
+
+    Examples
+    --------
+    >>> import jax.numpy as jnp
+    >>> t = jnp.arange(1000.0)                               # 1 s sampled every ms
+    >>> x = jnp.sin(2 * jnp.pi * 0.05 * t)[:, None]          # 50 Hz
+    >>> float(welch_frequencies(100, 1.0)[jnp.argmax(welch_psd(x, 100, 1.0)[:, 0])])
+    50.0
     """
     n_time = series.shape[0]
     step = nperseg - nperseg // 2
@@ -182,5 +205,13 @@ def welch_psd(series: jax.Array, nperseg: int, sample_ms: float) -> jax.Array:
 
 
 def log_psd_loss(psd_model: jax.Array, psd_target: jax.Array) -> jax.Array:
-    r"""Mean squared difference of :math:`\log_{10}` spectra (frequencies above 0 Hz)."""
+    r"""Mean squared difference of :math:`\log_{10}` spectra (frequencies above 0 Hz).
+
+    Examples
+    --------
+    >>> import jax.numpy as jnp
+    >>> spectrum = jnp.array([[1.0], [10.0], [100.0]])
+    >>> float(log_psd_loss(spectrum, 10 * spectrum))          # one decade everywhere
+    1.0
+    """
     return jnp.mean((jnp.log10(psd_model[1:]) - jnp.log10(psd_target[1:])) ** 2)
