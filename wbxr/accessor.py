@@ -75,10 +75,6 @@ class WbPlot:
         """Nodes at the region centres, strongest edges by weight (see :func:`wbxr.viz.plot_brain`)."""
         return viz.plot_brain(self._obj, **kwargs)
 
-    def brain(self, **kwargs: Any) -> Any:
-        """Nodes at the region centres, strongest edges by weight (see :func:`wbxr.viz.plot_brain`)."""
-        return viz.plot_brain(self._obj, **kwargs)
-
     def fcd(self, **kwargs: Any) -> Axes:
         """FCD matrix, window time against window time (see :func:`wbxr.viz.plot_fcd`)."""
         return viz.plot_fcd(self._obj, **kwargs)
