@@ -36,19 +36,19 @@ class HeldBytes(Callback):
 
 
 class CountingReduction:
-    """A per-member reduction that counts its calls and can fail for one seed."""
+    """A per-member reduction that counts its calls and can fail after some of them."""
 
     def __init__(self):
         self.calls = []
-        self.fail_seed = None
+        self.fail_after = None
         self.lock = threading.Lock()
 
     def __call__(self, member):
         seed = int(member.seed)
         with self.lock:
             self.calls.append((seed, float(member.k)))
-        if seed == self.fail_seed:
-            raise RuntimeError(f"interrupted at seed {seed}")
+            if self.fail_after is not None and len(self.calls) > self.fail_after:
+                raise RuntimeError(f"interrupted at seed {seed}")
         return {"x_var": member.x.var("time"), "x_mean": member.x.mean()}
 
 
@@ -69,19 +69,22 @@ def test_an_interrupted_sweep_resumes_without_recomputing_finished_chunks(net, t
     kwargs = dict(seeds=range(4), sweep={"k": [0.1, 0.3]}, chunk_size=2, reduce=reduction, **RUN)
     ens = wbxr.ensemble(net, **kwargs)  # chunks: one seed (two k values) each
     assert reduction.calls == [(0, 0.1)]  # the placeholder member has the first member's coords
-    reduction.fail_seed = 2
-    # Synchronous: no chunk still running in the background after the error.
-    with pytest.raises(RuntimeError, match="interrupted at seed 2"), dask.config.set(scheduler="synchronous"):
+    reduction.calls.clear()
+    reduction.fail_after = 4  # the third chunk fails
+    # Synchronous: chunk after chunk, and none left running in the background after the error.
+    with pytest.raises(RuntimeError, match="interrupted at seed"), dask.config.set(scheduler="synchronous"):
         wbxr.save_ensemble(ens, tmp_path / "sweep.zarr")
+    failed_seed = reduction.calls[-1][0]
     partial = xr.open_zarr(tmp_path / "sweep.zarr")
     finished = {seed for seed in range(4) if bool(partial.completed.sel(seed=seed).all())}
-    assert finished and 2 not in finished and not partial.completed.sel(seed=2).any()
-    # A completed chunk holds its numbers; an unfinished one is wholly unmarked.
+    assert len(finished) == 2 and failed_seed not in finished
+    assert finished == {seed for seed, _ in reduction.calls[:4]}
+    # A chunk is marked completed as a whole or not at all.
     assert all(bool(partial.completed.sel(seed=s).all()) or not partial.completed.sel(seed=s).any()
                for s in range(4))
 
     reduction.calls.clear()
-    reduction.fail_seed = None
+    reduction.fail_after = None
     resumed = wbxr.save_ensemble(ens, tmp_path / "sweep.zarr")
     assert sorted({seed for seed, _ in reduction.calls}) == sorted(set(range(4)) - finished)
     assert len(reduction.calls) == 2 * (4 - len(finished))  # each unfinished member once
