@@ -11,7 +11,7 @@
 
 __version__ = "0.1.0"
 
-from . import analysis, coupling, io, models, noise, viz, widgets  # noqa: E402
+from . import analysis, coupling, io, models, monitors, noise, viz, widgets  # noqa: E402
 from . import accessor as _accessor  # noqa: E402,F401  (registers the .wb accessor)
 from .connectome import connectome, validate_connectome  # noqa: E402
 from .datasets import list_datasets, load_dataset, load_empirical_fc  # noqa: E402
@@ -36,6 +36,7 @@ __all__ = [
     "load_dataset",
     "load_empirical_fc",
     "models",
+    "monitors",
     "Network",
     "noise",
     "NonFiniteMemberWarning",
