@@ -450,8 +450,10 @@ def ensemble(
         for key, member_net in networks.items()
     }
 
-    # One dask task per chunk of the member grid, all padded to the same member count.
-    padded_size = math.prod(block)
+    # One dask task per chunk of the member grid, all padded to the same member count: a
+    # power of two (at least 2), because XLA on the CPU contracts multiply-adds into FMAs
+    # differently for other widths, and then a member's last bits would depend on its chunk.
+    padded_size = max(2, 1 << (math.prod(block) - 1).bit_length())
     pieces = {}
     for chunk_index in itertools.product(*(range(len(c)) for c in grid)):
         starts = [sum(c[:i]) for c, i in zip(grid, chunk_index)]
