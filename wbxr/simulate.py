@@ -847,6 +847,7 @@ def _simulate_members(
     monitored = tuple(output[: p.n_rows] for p, output in zip(monitor_plans, monitor_outputs))
     if reduce == "fc":
         comoment = out[2]
+        comoment = 0.5 * (comoment + jnp.swapaxes(comoment, 1, 2))  # symmetric to the last bit
         spread = jnp.sqrt(jnp.diagonal(comoment, axis1=1, axis2=2))  # (n_monitors, M, N)
         spread = jnp.moveaxis(spread, 1, 2)  # (n_monitors, N, M)
         return RunOutput(comoment / (spread[:, :, None, :] * spread[:, None, :, :]), first_bad, monitored, final)
