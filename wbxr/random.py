@@ -101,11 +101,21 @@ def normals_for_steps(
     """
     size = int(np.prod(shape))
     pairs = (size + 1) // 2
-    steps = (jnp.asarray(first_step, jnp.uint32) + jnp.arange(n_steps, dtype=jnp.uint32))
+    n_members = key_words.shape[0]
+    steps = jnp.asarray(first_step, jnp.uint32) + jnp.arange(n_steps, dtype=jnp.uint32)
     key0 = key_words[:, 0].astype(jnp.uint32)[None, None, :]
     key1 = key_words[:, 1].astype(jnp.uint32)[None, None, :]
     count0 = steps[:, None, None]
     count1 = jnp.arange(pairs, dtype=jnp.uint32)[None, :, None]
-    words = jnp.concatenate(threefry2x32(key0, key1, count0, count1), axis=1)
-    normals = _normal_from_bits(words[:, :size], dtype)
-    return normals.reshape(n_steps, *shape, key_words.shape[0])
+    if n_members == 1:
+        # The same numbers from flat arrays: XLA vectorises a trailing axis of length 1
+        # badly (about 6x slower for a handful of regions).
+        count0 = jnp.broadcast_to(count0, (n_steps, pairs, 1)).reshape(-1)
+        count1 = jnp.broadcast_to(count1, (n_steps, pairs, 1)).reshape(-1)
+        key0, key1 = key0.reshape(()), key1.reshape(())
+    halves = [
+        _normal_from_bits(words, dtype).reshape(n_steps, pairs, n_members)
+        for words in threefry2x32(key0, key1, count0, count1)
+    ]
+    normals = jnp.concatenate(halves, axis=1)[:, :size]
+    return normals.reshape(n_steps, *shape, n_members)

@@ -55,6 +55,8 @@ __all__ = ["simulate", "run_members", "NonFiniteStateError"]
 MAX_BLOCK = 10
 #: Most steps per chunk, the unit in which samples are written to the output.
 MAX_CHUNK_STEPS = 1000
+#: Most standard normals drawn in one go (4 MiB in float32).
+MAX_BATCH_NORMALS = 2**20
 
 
 class NonFiniteStateError(FloatingPointError):
@@ -723,17 +725,8 @@ def _simulate_members(
     steps_per_group = schedule.steps_per_group
     sample_ms = plan.dt * schedule.steps_per_sample
 
-    def run_group(group_carry, _):
+    def run_group(group_carry, normals):
         net_state, first_bad = group_carry
-        normals = None
-        if processes:  # step n's normals depend only on the member's key and n
-            normals = normals_for_steps(
-                noise_key_words,
-                net_state.step.astype(jnp.uint32),
-                steps_per_group,
-                (noise_rows(model), n_regions),
-                dtype,
-            )
         if schedule.blocks_per_group == 1:
             net_state, states = advance_block(plan, params, net_state, normals)
             sampled = states[schedule.steps_per_sample - 1 :: schedule.steps_per_sample]
@@ -751,6 +744,25 @@ def _simulate_members(
         bad = ~jnp.all(jnp.isfinite(net_state.state), axis=(0, 1))
         first_bad = jnp.where((first_bad < 0) & bad, net_state.step, first_bad)
         return (net_state, first_bad), jnp.stack([sampled[:, i] for i in read_indices], axis=1)
+
+    # The normals of a batch of groups are drawn in one go: drawing them per group costs
+    # more in per-operation overhead than in arithmetic.  A batch holds at most
+    # MAX_BATCH_NORMALS numbers.
+    draws_per_group = steps_per_group * noise_rows(model) * n_regions * n_members
+    groups_per_batch = _largest_divisor(schedule.groups_per_chunk, max(1, MAX_BATCH_NORMALS // max(draws_per_group, 1)))
+
+    def run_batch(group_carry, _):
+        net_state, _ = group_carry
+        normals = None
+        if processes:  # step n's normals depend only on the member's key and n
+            normals = normals_for_steps(
+                noise_key_words,
+                net_state.step.astype(jnp.uint32),
+                steps_per_group * groups_per_batch,
+                (noise_rows(model), n_regions),
+                dtype,
+            ).reshape(groups_per_batch, steps_per_group, noise_rows(model), n_regions, n_members)
+        return jax.lax.scan(run_group, group_carry, normals, length=groups_per_batch)
 
     def record(out, sampled, chunk_index):
         # Rows before `pad` catch samples of the transient; XLA clamps negative starts to 0.
@@ -807,7 +819,7 @@ def _simulate_members(
     def run_chunk(chunk_carry, chunk_index):
         net_state, first_bad, out, monitor_state = chunk_carry
         (net_state, first_bad), sampled = jax.lax.scan(
-            run_group, (net_state, first_bad), None, length=schedule.groups_per_chunk
+            run_batch, (net_state, first_bad), None, length=schedule.groups_per_chunk // groups_per_batch
         )
         sampled = sampled.reshape(-1, len(read_indices), n_regions, n_members)
         if monitor_plans:
