@@ -460,6 +460,21 @@ def noise_rows(model: NodeModel) -> int:
     return sum(process.normals_per_step for process in model.noise.values())
 
 
+def _block_state_increments(model: NodeModel, normals: jax.Array, dt: float) -> jax.Array | None:
+    """The Wiener increments ``(block, n_variables, N, M)`` of the state noises, or None."""
+    variables = type(model).state_variables
+    processes = list(model.noise.items())
+    increments = {
+        variables.index(var): jax.vmap(lambda z, process=process: process.state_increment(z, dt))(normals[:, row])
+        for (var, process), row in zip(processes, _noise_rows(processes))
+        if process.kind != "input"
+    }
+    if not increments:
+        return None
+    zeros = jnp.zeros((normals.shape[0], *normals.shape[2:]), normals.dtype)
+    return jnp.stack([increments.get(index, zeros) for index in range(len(variables))], axis=1)
+
+
 def _state_dependent(increments: jax.Array, amplitudes: dict[int, Any]) -> Any:
     """The noise term :math:`g(z)\\,\\Delta W` as a function of the stage state ``z``."""
 
@@ -531,24 +546,22 @@ def advance_block(
     limits = model.state_limits()
     state = carry.state
     input_noise = dict(carry.input_noise)
+    # The Wiener increments of the whole block at once, outside the chain of steps (built
+    # step by step inside it, T3 at N = 8 ran at 108 instead of 150 sim-s/s).
+    block_increments = None if normals is None else _block_state_increments(model, normals, plan.dt)
+    amplitudes = {
+        variables.index(var): process.amplitude
+        for var, process in processes
+        if process.kind != "input" and process.multiplicative
+    }
     states = []
     for s in range(plan.block):
         draws = None if normals is None else normals[s]
         next_input_noise = {}
-        increments = [None] * len(variables)
-        amplitudes = {}
         for (var, process), row in zip(processes, rows):
             if process.kind == "input":
                 next_input_noise[var] = process.advance(input_noise[var], draws[row], plan.dt)
-            else:
-                increments[variables.index(var)] = process.state_increment(draws[row], plan.dt)
-                if process.multiplicative:
-                    amplitudes[variables.index(var)] = process.amplitude
-        state_noise = None
-        if any(increment is not None for increment in increments):
-            state_noise = jnp.stack(
-                [jnp.zeros_like(state[0]) if inc is None else inc for inc in increments]
-            )
+        state_noise = None if block_increments is None else block_increments[s]
         if amplitudes:
             state_noise = _state_dependent(state_noise, amplitudes)
 
