@@ -327,3 +327,14 @@ def test_peak_memory_of_a_reduced_sweep_is_bounded_by_the_chunk(conn):
     bound = 2 * chunk_series + 2 * result_bytes  # a chunk's series (+ copies), the result twice
     assert all_series > 2 * bound  # holding the sweep's series would break the bound
     assert peak < bound
+
+
+@given(n_members=st.integers(1, 10_000), n_cores=st.integers(1, 64))
+def test_the_default_chunk_is_a_power_of_two_that_gives_every_core_work(n_members, n_cores):
+    from wbxr.ensemble import DEFAULT_CHUNK_SIZE, default_chunk_size
+
+    size = default_chunk_size(n_members, n_cores)
+    assert size & (size - 1) == 0 and 1 <= size <= DEFAULT_CHUNK_SIZE
+    per_core = -(-n_members // n_cores)
+    assert size <= per_core  # no core is left without a chunk for lack of members
+    assert size == DEFAULT_CHUNK_SIZE or 2 * size > per_core  # the largest such

@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import os
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Union
@@ -58,6 +59,24 @@ __all__ = ["ensemble", "failed_members", "NonFiniteMemberWarning", "MemberReduct
 
 #: Members per chunk when not given: enough to fill vector units, small enough to stream.
 DEFAULT_CHUNK_SIZE = 16
+
+def default_chunk_size(n_members: int, n_cores: int | None = None) -> int:
+    """Members per chunk when ``chunk_size`` is not given.
+
+    At most :data:`DEFAULT_CHUNK_SIZE`, and small enough that every core gets a chunk
+    (a chunk runs on one core): the largest power of two not above the members per core.
+    T4 (16 seeds) on 2 cores runs 1.9x faster as two chunks of 8 than as one of 16.
+
+    Examples
+    --------
+    >>> default_chunk_size(16, n_cores=2), default_chunk_size(1000, n_cores=2), default_chunk_size(3, n_cores=8)
+    (8, 16, 1)
+    """
+    if n_cores is None:
+        n_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    per_core = max(1, -(-n_members // n_cores))
+    return min(DEFAULT_CHUNK_SIZE, 1 << (per_core.bit_length() - 1))
+
 
 #: A per-member reduction: the member's Dataset in, named DataArrays (or numbers) out.
 MemberReduction = Callable[[xr.Dataset], Union[Mapping[str, Any], xr.Dataset]]
@@ -326,7 +345,9 @@ def ensemble(
         ``{name: values}`` with ``name`` one of ``"k"``, ``"speed"`` (mm/ms or a
         quantity) or a model parameter; every combination (outer product) is simulated.
     chunk_size
-        Most members per compiled call and dask task (default 16); chunks are regular
+        Most members per compiled call and dask task (default: see
+        :func:`default_chunk_size`: at most 16, and at least one chunk per core; on a
+        GPU give a large value, e.g. 1024); chunks are regular
         blocks of the ``(seed, *sweep)`` grid (whole trailing dims first).  Memory grows
         with the chunk, not with the ensemble.  Results do not depend on it.
     reduce
@@ -413,7 +434,8 @@ def ensemble(
         raise ValueError(f"seeds must be distinct, got {seeds}")
     sweep_values = _sweep_values(net, sweep)
     if chunk_size is None:
-        chunk_size = DEFAULT_CHUNK_SIZE
+        n_members = len(seeds) * math.prod(len(values) for values in sweep_values.values())
+        chunk_size = default_chunk_size(n_members)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     swept = list(sweep_values)
