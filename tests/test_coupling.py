@@ -95,3 +95,21 @@ def test_names_and_errors():
 def test_effective_weights_copy(weights):
     effective = effective_weights(weights, Diffusive())
     assert weights[0, 0] == 0.5 and effective[0, 0] == 0.0
+
+
+def test_few_zero_delay_edges_are_summed_as_an_edge_list_with_the_dense_result():
+    rng = np.random.default_rng(5)
+    n = 24
+    weights = rng.uniform(0.1, 1.0, (n, n))
+    steps = np.full((n, n), 3)
+    steps[0, 5] = steps[7, 2] = steps[7, 9] = 0  # region 7 has two zero-delay sources
+    sparse = instantaneous_weights(weights, steps, Linear())
+    assert sparse.zero_delay_sources.shape == (n, 2)
+    assert sparse.zero_delay_sources[7].tolist() == [2, 9] and sparse.zero_delay_sources[3].tolist() == [3, 3]
+    dense = sparse._replace(zero_delay_sources=None)
+    current = jnp.asarray(rng.normal(size=(2, n, 3)))
+    np.testing.assert_allclose(
+        weighted_sums(None, current, sparse), weighted_sums(None, current, dense), rtol=1e-6, atol=1e-6
+    )
+    many = np.where(rng.random((n, n)) < 0.5, 0, 3)  # half the edges without delay: dense
+    assert instantaneous_weights(weights, many, Linear()).zero_delay_sources is None

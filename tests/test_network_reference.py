@@ -147,10 +147,14 @@ def test_every_method_matches_reference_in_float64(x64, method, coupling):
         compare("hopf", coupling, method, random_connectome(seed=5), rtol=1e-10, atol=1e-12)
 
 
-def test_zero_delay_edges_and_self_connections_in_float64(x64):
-    conn = random_connectome(zero_delay_pair=True)
-    steps = wbxr.Network(MODELS["hopf"][0], conn, speed=10.0, k=0.1).delay_steps(DT)
+@pytest.mark.parametrize("n_regions, summed_as", [(6, "dense"), (16, "edge list")])
+def test_zero_delay_edges_and_self_connections_in_float64(x64, n_regions, summed_as):
+    conn = random_connectome(n_regions, zero_delay_pair=True)
+    net = wbxr.Network(MODELS["hopf"][0], conn, speed=10.0, k=0.1)
+    steps = net.delay_steps(DT)
     assert steps[0, 1] == 0 and steps[1, 0] == 0
+    sources = net.discretize(DT, "euler", block=1)[1].instantaneous.zero_delay_sources
+    assert (sources is None) == (summed_as == "dense")  # one such edge per region: sparse from N = 8
     with x64():
         for coupling in ("diffusive", "additive"):
             for method in ("euler", "heun"):

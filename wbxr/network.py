@@ -352,6 +352,7 @@ class Network:
             None if instantaneous.zero_delay is None else jnp.asarray(instantaneous.zero_delay, dtype),
             jnp.asarray(instantaneous.self_weight, dtype),
             jnp.asarray(instantaneous.row_sum, dtype),
+            None if instantaneous.zero_delay_sources is None else jnp.asarray(instantaneous.zero_delay_sources),
         )
         coupling = jax.tree_util.tree_map(lambda v: jnp.asarray(v, dtype), self._coupling)
         params = StepParams(model, jnp.asarray(self._k, dtype), edges, instantaneous, coupling)
