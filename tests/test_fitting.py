@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import wbxr
 from wbxr.fitting import losses, problem as fit_problem
 from wbxr.fitting.optimize import setup_fit
+from wbxr.fitting.parameters import select
 from wbxr.fitting.transforms import Transform, check_bounds
 
 CONN = wbxr.load_dataset("example_connectome")
@@ -35,18 +36,19 @@ def target_fc(net, duration, dt, transient, seeds):
 # -- gradients ---------------------------------------------------------------------------
 @pytest.mark.parametrize("integrator", ["euler", "heun"])
 def test_gradient_matches_central_differences(x64, integrator):
-    """d loss / d(k, a, one weight) through the noisy, delayed run equals central differences."""
+    """d loss / d(k, a, noise sigma, one weight) through the noisy, delayed run equals central
+    differences: the normals are fixed by the seeds, so the loss is smooth in sigma too."""
     net = noisy_hopf(speed=100.0)  # delays of 3 to 8 steps: short blocks, quick to compile
     target = target_fc(net, 60.0, 0.1, 10.0, [7])
     with x64():
         start = net.replace(k=0.4, model=net.model.replace(a=-0.15))
-        setup = setup_fit(start, target, params=["k", "a", "weights"], duration=60.0, dt=0.1, transient=10.0,
-                          loss="fc_mse", seeds=[0, 1], integrator=integrator)
+        setup = setup_fit(start, target, params=["k", "a", "noise.x.sigma", "weights"], duration=60.0, dt=0.1,
+                          transient=10.0, loss="fc_mse", seeds=[0, 1], integrator=integrator)
         assert setup.u0.dtype == jnp.float64
         assert start.min_delay(0.1) == 3  # the run reads delayed inputs
         (value, _), gradient = fit_problem.value_and_grad(setup.u0, setup.data, setup.problem)
-        weight_index = 2 + 5  # the sixth existing connection
-        for index in (0, 1, weight_index):
+        weight_index = 3 + 5  # the sixth existing connection
+        for index in (0, 1, 2, weight_index):
             h = 1e-5 * max(1.0, abs(float(setup.u0[index])))
             # the same compiled function gives the loss at the shifted points
             plus = fit_problem.value_and_grad(setup.u0.at[index].add(h), setup.data, setup.problem)[0][0]
@@ -136,6 +138,94 @@ def test_per_region_parameter_and_weights_are_fitted_with_their_shapes():
     np.testing.assert_array_equal(fitted == 0, net.weights == 0)  # the wiring is kept
     assert not np.allclose(fitted, net.weights)  # and the weights moved
     np.testing.assert_allclose(result.parameters.weights.values, fitted)
+
+
+# -- masks: some regions, some connections --------------------------------------------------
+def test_mask_fits_only_the_selected_regions_and_connections():
+    """Unselected regions and connections keep their values bit for bit; the selected ones move."""
+    net = noisy_hopf()
+    target = target_fc(net, 40.0, 0.5, 0.0, [0])
+    a_start = np.array([-0.25, -0.15, -0.3, -0.21, -0.19, -0.22, -0.18, -0.26])  # held per region
+    start = net.replace(model=net.model.replace(a=a_start))
+    regions = np.array([True, False, True, False, False, True, False, False])
+    rows, cols = np.nonzero(net.weights)
+    edges = np.zeros((8, 8), bool)
+    edges[rows[:10], cols[:10]] = True  # the first ten connections
+    free = wbxr.fitting.mask(start, k=True, a=regions, weights=edges)
+    result = wbxr.fit(start, target, params=free, duration=40.0, dt=0.5, steps=3, optimizer=optax.adam(0.05))
+    a_fit = result.parameters.a.values
+    np.testing.assert_array_equal(a_fit[~regions], a_start[~regions])  # bit-identical
+    assert np.all(np.abs(a_fit[regions] - a_start[regions]) > 1e-3)
+    np.testing.assert_array_equal(result.network.model.a, a_fit)
+    assert result.parameters.a.attrs["fitted_regions"] == "R0, R2, R5"
+    history = result.history.a.values  # (iteration, region): the fixed regions never move
+    np.testing.assert_array_equal(history[:, ~regions], np.broadcast_to(a_start[~regions], (4, 5)))
+    weights = result.network.weights
+    np.testing.assert_array_equal(weights[~edges], net.weights[~edges])  # incl. absent connections
+    assert np.all(np.abs(weights[edges] - net.weights[edges]) > 1e-3)
+    assert result.parameters.weights.attrs["fitted_connections"] == 10
+    assert float(result.parameters.k) != net.k
+
+
+def test_mask_of_a_scalar_parameter_fits_it_per_region():
+    """A region mask on a parameter the network holds as one value: the others stay that value."""
+    net = noisy_hopf()
+    target = target_fc(net, 40.0, 0.5, 0.0, [0])
+    labels = list(reversed(net.labels))  # a DataArray mask is aligned by label
+    regions = xr.DataArray([label in ("R1", "R6") for label in labels], dims="region", coords={"region": labels})
+    result = wbxr.fit(net.replace(model=net.model.replace(a=-0.25)), target, params={"a": regions},
+                      duration=40.0, dt=0.5, steps=3, optimizer=optax.adam(0.05))
+    a_fit = result.parameters.a.values
+    assert a_fit.shape == (8,) and result.parameters.a.attrs["fitted_regions"] == "R1, R6"
+    np.testing.assert_array_equal(np.delete(a_fit, [1, 6]), np.full(6, -0.25))
+    assert a_fit[1] > -0.25 and a_fit[6] > -0.25  # towards the true -0.2
+
+
+def test_mask_and_names_give_the_same_fit():
+    net = noisy_hopf()
+    target = target_fc(net, 40.0, 0.5, 0.0, [0])
+    kwargs = dict(duration=40.0, dt=0.5, steps=1)  # compiled as in test_second_fit...
+    by_name = wbxr.fit(net.replace(k=0.4), target, params=["k", "a"], **kwargs)
+    by_mask = wbxr.fit(net.replace(k=0.4), target, params=wbxr.fitting.mask(net, k=True, a=True), **kwargs)
+    np.testing.assert_array_equal(by_name.history.loss, by_mask.history.loss)
+    np.testing.assert_array_equal(by_name.history.k, by_mask.history.k)
+
+
+def test_select_reads_names_nested_and_dotted_masks():
+    net = noisy_hopf()
+    nested = select(net, {"noise": {"x": {"sigma": True}, "y": {"sigma": False}}, "k": False})
+    dotted = select(net, {"noise.x.sigma": True})
+    assert [(s.name, s.kind, s.entries) for s in nested] == [("noise.x.sigma", "noise", None)]
+    assert [(s.name, s.entries) for s in dotted] == [("noise.x.sigma", None)]
+    # every region of a per-region parameter is the whole parameter; of a scalar, per region
+    per_region = net.replace(model=net.model.replace(a=np.full(8, -0.2)))
+    assert select(per_region, {"a": np.ones(8, bool)})[0].entries is None
+    np.testing.assert_array_equal(select(net, {"a": np.ones(8, bool)})[0].entries, np.arange(8))
+    # all connections selected is the whole of "weights"
+    assert select(net, {"weights": net.weights > 0})[0].entries is None
+    template = wbxr.fitting.mask(net)
+    assert set(template) == {"k", "a", "w", "beta", "weights", "noise"}
+    assert not any(jax.tree_util.tree_leaves(template))
+    freed = jax.tree_util.tree_map(lambda _: True, template)  # a pytree of booleans
+    assert {s.name for s in select(net, freed)} == {"k", "a", "w", "beta", "weights", "noise.x.sigma", "noise.y.sigma"}
+
+
+# -- noise parameters -----------------------------------------------------------------------
+def test_gradient_fit_recovers_the_noise_intensity_from_a_spectrum():
+    """sigma of the white noise on x and y, from 50 % above, comes back within 5 % (shared seed)."""
+    net = noisy_hopf()
+    series = wbxr.ensemble(net, duration=200.0, dt=0.5, seeds=[3], monitors=["x"]).x.isel(seed=0).compute()
+    noise = {var: wbxr.noise.White(0.075) for var in ("x", "y")}
+    start = net.replace(model=net.model.replace(noise=noise))
+    result = wbxr.fit(start, series, params=["noise.x.sigma", "noise.y.sigma"], loss="psd",
+                      loss_options={"nperseg": 64}, duration=200.0, dt=0.5, seeds=[3],
+                      optimizer=optax.adam(0.05), steps=40)
+    for var in ("x", "y"):
+        sigma = result.parameters[f"noise.{var}.sigma"]
+        assert float(sigma) == pytest.approx(0.05, rel=0.05)
+        assert sigma.attrs["transform"] == "0 + softplus(u)"  # kept non-negative
+        assert result.network.model.noise[var].sigma == pytest.approx(float(sigma))
+    assert result.history.loss[-1] < 0.01 * result.history.loss[0]
 
 
 # -- gradient-free search -----------------------------------------------------------------

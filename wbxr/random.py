@@ -116,4 +116,7 @@ def normals_for_steps(
     # One hash per number, its first word only: splitting both words between two halves
     # of the output needs a concatenation, which XLA's CPU emitter does not vectorise.
     bits, _ = threefry2x32(key0, key1, count0, count1)
-    return _normal_from_bits(bits, dtype).reshape(n_steps, *shape, n_members)
+    normals = _normal_from_bits(bits, dtype)
+    if n_members == 1:  # computed flat, not fused into consumers shaped (..., 1)
+        normals = jax.lax.optimization_barrier(normals)
+    return normals.reshape(n_steps, *shape, n_members)

@@ -1,10 +1,12 @@
 """Fitting network models to data: gradients through the delayed simulation, CMA-ES, grids.
 
 :func:`fit` adjusts the global coupling ``k``, node-model parameters (one value or one per
-region) and connection weights so that the network reproduces a target FC, FCD, spectrum
-or time series; it returns a :class:`FitResult`.
+region), noise parameters and connection weights so that the network reproduces a target
+FC, FCD, spectrum or time series; it returns a :class:`FitResult`.
 
 * :mod:`wbxr.fitting.optimize`: :func:`fit`, :class:`FitResult`, the search methods;
+* :mod:`wbxr.fitting.parameters`: what is free -- names (``"k"``, ``"a"``, ``"weights"``,
+  ``"noise.x.sigma"``) or a mask (:func:`mask`) that frees some regions or connections;
 * :mod:`wbxr.fitting.problem`: the compiled objective (parameters -> simulation -> loss);
 * :mod:`wbxr.fitting.losses`: differentiable FC, FCD, Welch PSD and the losses;
 * :mod:`wbxr.fitting.transforms`: bounds as smooth changes of variable;
@@ -12,5 +14,6 @@ or time series; it returns a :class:`FitResult`.
 """
 
 from wbxr.fitting.optimize import FitResult, fit
+from wbxr.fitting.parameters import mask
 
-__all__ = ["FitResult", "fit"]
+__all__ = ["FitResult", "fit", "mask"]

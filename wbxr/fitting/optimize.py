@@ -38,10 +38,11 @@ from ..analysis import fcd as fcd_of
 from ..analysis import fcd_values as fcd_values_of
 from ..analysis.spectra import _default_nperseg
 from ..coupling import effective_weights
-from ..models.base import parameter_fields
 from ..network import Network
 from ..simulate import check_seed, plan_schedule, prepare_run, time_coordinate
 from .losses import LOSSES, welch_psd
+from .parameters import Selection, edges, free_value, full_value, select, with_values
+from .parameters import units as units_of
 from .problem import Problem, ProblemData, Slot, batch_losses, evaluate, value_and_grad
 from .targets import Target, align_target
 from .transforms import Transform, check_bounds
@@ -63,8 +64,10 @@ class FitResult:
     ----------
     parameters
         The best values, one variable per fitted parameter with its ``units`` (``k``: a
-        scalar; a model parameter: a scalar or dim ``region``; ``weights``: dims
-        ``("target", "source")``); attrs ``loss`` and ``method``.
+        scalar; a model or noise parameter: a scalar or dim ``region``; ``weights``: dims
+        ``("target", "source")``), named as in ``params`` (e.g. ``noise.x.sigma``); a
+        parameter fitted only in some regions (connections) holds all of them, with attr
+        ``fitted_regions`` (``fitted_connections``); attrs ``loss`` and ``method``.
     loss
         The loss at the best values.
     history
@@ -102,70 +105,41 @@ class FitResult:
 
 
 # -- argument checks (all before anything is compiled) ------------------------------------
-def _model_units(net: Network) -> dict[str, str]:
-    return {f.name: f.metadata["wbxr"].unit for f in parameter_fields(type(net.model))}
-
-
-def _fitted_edges(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows, columns and values of the connections the coupling uses."""
-    weights = effective_weights(net.weights, net.coupling_function)
-    rows, cols = np.nonzero(weights)
-    return rows, cols, weights[rows, cols]
-
-
-def _slots(net: Network, params: Sequence[str], bounds: Mapping[str, Any] | None, method: str) -> tuple[Slot, ...]:
-    if isinstance(params, str) or not isinstance(params, Iterable):
-        raise TypeError(f"params must be a list of parameter names such as ['k', 'a'], got {params!r}")
-    params = list(params)
-    if not params:
-        raise ValueError("params must name at least one parameter to fit")
-    if len(set(params)) != len(params):
-        raise ValueError(f"params has duplicates: {params}")
-    model_units = _model_units(net)
+def _slots(
+    net: Network, selections: tuple[Selection, ...], bounds: Mapping[str, Any] | None, method: str
+) -> tuple[Slot, ...]:
+    names = [selection.name for selection in selections]
     if bounds is None:
         bounds = {}
     if not isinstance(bounds, Mapping):
         raise TypeError(f"bounds must be a dict {{name: (low, high)}}, got {bounds!r}")
     for name in bounds:
-        if name not in params:
-            raise ValueError(f"bounds has key {name!r}, which is not in params={params}")
+        if name not in names:
+            raise ValueError(f"bounds has key {name!r}, which is not in params={names}")
     slots, offset = [], 0
-    for name in params:
-        if name == "speed":
-            raise ValueError(
-                "params contains 'speed', which cannot be fitted: the delays are whole numbers of "
-                "steps, round(distance / (speed * dt)), fixed when the network is compiled, so the "
-                "loss is piecewise constant in the speed and has no useful gradient; fit the other "
-                "parameters at each speed of wbxr.ensemble(..., sweep={'speed': [...]}) instead"
-            )
+    for selection in selections:
+        name = selection.name
         transform = check_bounds(name, bounds[name]) if name in bounds else Transform()
-        if name == "k":
-            kind, initial = "k", np.asarray(net.k, dtype=float)
-        elif name == "weights":
+        initial = free_value(net, selection)
+        if selection.kind == "weights":
             if method == "grid":
                 raise ValueError("method='grid' cannot fit 'weights' (one value per connection); use 'grad' or 'cma-es'")
-            kind, (_, _, initial) = "weights", _fitted_edges(net)
-            if initial.size == 0:
+            if edges(net)[0].size == 0:
                 raise ValueError("params contains 'weights' but the connectome has no connections")
             if np.any(initial < 0):
                 raise ValueError("params contains 'weights', which are kept non-negative, but the connectome has negative weights")
+        if selection.positive:
             if name not in bounds:
                 transform = Transform(lower=0.0)
             elif transform.lower is None or transform.lower < 0:
-                raise ValueError(f"bounds['weights'] = {bounds['weights']!r}: weights are non-negative, the lower bound must be >= 0")
-        elif name in model_units:
-            kind, initial = "model", np.asarray(getattr(net.model, name), dtype=float)
-        else:
-            raise ValueError(
-                f"params contains {name!r}; expected 'k', 'weights' or a parameter of "
-                f"{type(net.model).__name__}: {sorted(model_units)}"
-            )
+                what = "weights are" if selection.kind == "weights" else f"{selection.field} is"
+                raise ValueError(f"bounds[{name!r}] = {bounds[name]!r}: {what} non-negative, the lower bound must be >= 0")
         if method != "grid" and not transform.contains(initial):
             raise ValueError(
                 f"the starting value of {name!r} ({_short(initial)}) must lie strictly inside "
                 f"bounds[{name!r}] = ({transform.lower}, {transform.upper})"
             )
-        slot = Slot(name, kind, initial.shape, offset, transform)
+        slot = Slot(name, selection.kind, initial.shape, offset, transform, partial=selection.entries is not None)
         slots.append(slot)
         offset += slot.size
     return tuple(slots)
@@ -175,16 +149,8 @@ def _short(values: np.ndarray) -> str:
     return f"{float(values):g}" if values.ndim == 0 else f"values from {values.min():g} to {values.max():g}"
 
 
-def _initial_vector(net: Network, slots: tuple[Slot, ...]) -> np.ndarray:
-    parts = []
-    for slot in slots:
-        if slot.kind == "k":
-            value = np.asarray(net.k, dtype=float)
-        elif slot.kind == "weights":
-            value = _fitted_edges(net)[2]
-        else:
-            value = np.asarray(getattr(net.model, slot.name), dtype=float)
-        parts.append(np.ravel(slot.transform.inverse(value)))
+def _initial_vector(net: Network, selections: tuple[Selection, ...], slots: tuple[Slot, ...]) -> np.ndarray:
+    parts = [np.ravel(slot.transform.inverse(free_value(net, selection))) for selection, slot in zip(selections, slots)]
     return np.concatenate(parts)
 
 
@@ -396,59 +362,42 @@ def _grid_search(points, data, problem):
 
 
 # -- results --------------------------------------------------------------------------------
-def _fitted_network(net: Network, values: Mapping[str, np.ndarray], slots: tuple[Slot, ...]) -> Network:
-    changes: dict[str, Any] = {}
-    model_changes = {}
-    for slot in slots:
-        value = values[slot.name]
-        if slot.kind == "k":
-            changes["k"] = float(value)
-        elif slot.kind == "model":
-            model_changes[slot.name] = float(value) if value.ndim == 0 else value
-        else:
-            rows, cols, _ = _fitted_edges(net)
-            weights = net.weights.copy()
-            weights[rows, cols] = value
-            conn = net.connectome.copy()
-            conn["weights"] = conn["weights"].copy(data=weights)
-            changes["conn"] = conn
-    if model_changes:
-        changes["model"] = net.model.replace(**model_changes)
-    return net.replace(**changes)
+def _long_name(net: Network, selection: Selection) -> str:
+    if selection.kind == "noise":
+        process = type(net.model.noise[selection.variable]).__name__
+        return f"fitted {selection.field} of the {process} noise on {selection.variable}"
+    return f"fitted {selection.name}"
 
 
-def _units(net: Network, slot: Slot) -> str:
-    if slot.kind == "k":
-        return "1"
-    if slot.kind == "weights":
-        return str(net.connectome["weights"].attrs.get("units", "1"))
-    return _model_units(net)[slot.name]
+def _free_attrs(net: Network, selection: Selection) -> dict[str, Any]:
+    """Which entries were free, for a parameter fitted only in part."""
+    if selection.entries is None:
+        return {}
+    if selection.kind == "weights":
+        return {"fitted_connections": int(selection.entries.size)}
+    return {"fitted_regions": ", ".join(net.labels[i] for i in selection.entries)}
 
 
-def _parameters_dataset(net, slots, values, loss, method) -> xr.Dataset:
+def _parameters_dataset(net, selections, slots, values, loss, method) -> xr.Dataset:
     data_vars = {}
     labels = np.asarray(net.labels, dtype=str)
-    for slot in slots:
-        attrs = {"units": _units(net, slot), "long_name": f"fitted {slot.name}", "transform": slot.transform.describe()}
-        value = values[slot.name]
-        if slot.kind == "weights":
-            rows, cols, _ = _fitted_edges(net)
-            weights = net.weights.copy()
-            weights[rows, cols] = value
-            data_vars["weights"] = xr.Variable(("target", "source"), weights, attrs)
-        elif value.ndim == 1:
-            data_vars[slot.name] = xr.Variable(("region",), value, attrs)
-        else:
-            data_vars[slot.name] = xr.Variable((), value, attrs)
+    for selection, slot in zip(selections, slots):
+        attrs = {
+            "units": units_of(net, selection), "long_name": _long_name(net, selection),
+            "transform": slot.transform.describe(), **_free_attrs(net, selection),
+        }
+        value = values[selection.name]
+        dims = {0: (), 1: ("region",), 2: ("target", "source")}[value.ndim]
+        data_vars[selection.name] = xr.Variable(dims, value, attrs)
     coords = {}
     if any(variable.dims == ("region",) for variable in data_vars.values()):
         coords["region"] = ("region", labels)
-    if any(slot.kind == "weights" for slot in slots):
+    if any(selection.kind == "weights" for selection in selections):
         coords.update(target=("target", labels), source=("source", labels))
     return xr.Dataset(data_vars, coords=coords, attrs={"loss": float(loss), "method": method})
 
 
-def _history_dataset(net, slots, stats, history_u, method, loss) -> xr.Dataset:
+def _history_dataset(net, selections, slots, stats, history_u, method, loss) -> xr.Dataset:
     n = len(stats["loss"])
     data_vars = {
         "loss": xr.Variable(("iteration",), stats["loss"], {"long_name": f"loss ({loss if isinstance(loss, str) else 'custom'})", "units": "1"})
@@ -456,14 +405,17 @@ def _history_dataset(net, slots, stats, history_u, method, loss) -> xr.Dataset:
     if "loss_mean" in stats:
         data_vars["loss_mean"] = xr.Variable(("iteration",), stats["loss_mean"], {"long_name": "mean loss of the population", "units": "1"})
         data_vars["sigma"] = xr.Variable(("iteration",), stats["sigma"], {"long_name": "CMA-ES step size (unconstrained units)", "units": "1"})
-    for slot in slots:
-        if slot.kind == "weights":
+    region_dims = False
+    for selection, slot in zip(selections, slots):
+        if selection.kind == "weights":
             continue
-        values = np.asarray(jax.vmap(slot.value)(jnp.asarray(history_u[:n])), dtype=float)
-        dims = ("iteration",) if slot.shape == () else ("iteration", "region")
-        data_vars[slot.name] = xr.Variable(dims, values, {"units": _units(net, slot), "long_name": slot.name})
+        free = np.asarray(jax.vmap(slot.value)(jnp.asarray(history_u[:n])), dtype=float)
+        values = np.stack([full_value(net, selection, row) for row in free]) if n else free
+        dims = ("iteration",) if values.ndim == 1 else ("iteration", "region")
+        region_dims |= values.ndim == 2
+        data_vars[selection.name] = xr.Variable(dims, values, {"units": units_of(net, selection), "long_name": selection.name})
     coords = {"iteration": ("iteration", np.arange(n), {"long_name": "grid point" if method == "grid" else "iteration"})}
-    if any(slot.shape and slot.kind != "weights" for slot in slots):
+    if region_dims:
         coords["region"] = ("region", np.asarray(net.labels, dtype=str))
     return xr.Dataset(data_vars, coords=coords, attrs={"method": method})
 
@@ -494,7 +446,7 @@ def fit(
     net: Network,
     target: xr.DataArray | xr.Dataset,
     *,
-    params: Sequence[str],
+    params: Sequence[str] | Mapping[str, Any],
     duration: Any,
     dt: Any,
     transient: Any = 0.0,
@@ -531,10 +483,18 @@ def fit(
         "window_j")``) or time series (``("time", "region")``, or a simulation Dataset),
         with region labels matching the connectome's (in any order).
     params
-        Names to fit: ``"k"``, any parameter of the node model (fitted per region when the
-        network's model holds one value per region, else as one value) and ``"weights"``
-        (every existing connection, kept non-negative; the others stay zero).  The speed
-        cannot be fitted: the delays are whole numbers of steps.
+        What to fit: a list of names, or a mask (see :mod:`wbxr.fitting.parameters` and
+        :func:`wbxr.fitting.mask`).  Names: ``"k"``; any parameter of the node model
+        (fitted per region when the network's model holds one value per region, else as
+        one value); ``"weights"`` (every existing connection, kept non-negative; the
+        others stay zero); ``"noise.<variable>.<field>"``, a parameter of a noise
+        process, e.g. ``"noise.x.sigma"`` (intensities and OU time constants kept
+        non-negative).  A mask ``{name: True/False or boolean array}`` (nested
+        ``{"noise": {"x": {"sigma": ...}}}`` also works) frees a whole parameter
+        (``True``) or only some regions (a boolean array ``(N,)``, or a DataArray over
+        ``region`` aligned by label) or some existing connections (``(N, N)``, dims
+        ``("target", "source")``); the other entries keep the network's values exactly.
+        The speed cannot be fitted: the delays are whole numbers of steps.
     duration, dt, transient, sample_every, initial_state
         As in :func:`wbxr.simulate`; ``sample_every`` defaults to a time-series target's
         sampling step, else ``dt``.
@@ -554,7 +514,8 @@ def fit(
     steps
         Optimiser steps (``"grad"``) or generations (``"cma-es"``).
     bounds
-        ``{name: (low, high)}``, either side None; ``"weights"`` default to ``(0, None)``.
+        ``{name: (low, high)}``, either side None; ``"weights"`` and noise intensities and
+        time constants default to ``(0, None)``.
     grid
         ``{name: values}`` for every fitted parameter (``method="grid"``).
     var
@@ -594,6 +555,18 @@ def fit(
     (('iteration',), 3)
     >>> result.parameters.k.attrs["units"], result.network.k == float(result.parameters.k)
     ('1', True)
+
+    A mask frees ``a`` in the first two regions only, and the noise intensity on ``x``;
+    the other regions keep ``a = -0.2`` exactly:
+
+    >>> import numpy as np
+    >>> free = wbxr.fitting.mask(net, a=np.arange(8) < 2, noise={"x": {"sigma": True}})
+    >>> masked = wbxr.fit(net, target, params=free, duration=100.0, dt=0.5, steps=2)
+    >>> a = masked.parameters["a"]
+    >>> a.dims, a.attrs["fitted_regions"], bool((a.values[2:] == -0.2).all())
+    (('region',), 'R0, R1', True)
+    >>> masked.parameters["noise.x.sigma"].attrs["long_name"]
+    'fitted sigma of the White noise on x'
     """
     setup = setup_fit(
         net, target, params=params, duration=duration, dt=dt, transient=transient, loss=loss, seeds=seeds,
@@ -615,12 +588,16 @@ def fit(
     if features is None:
         best_loss, features = evaluate(best_u, data, problem)
         best_loss = float(best_loss)
-    values = {slot.name: np.asarray(slot.value(best_u), dtype=float) for slot in slots}
+    selections = setup.selections
+    values = {
+        selection.name: full_value(net, selection, np.asarray(slot.value(best_u), dtype=float))
+        for selection, slot in zip(selections, slots)
+    }
     return FitResult(
-        parameters=_parameters_dataset(net, slots, values, best_loss, method),
+        parameters=_parameters_dataset(net, selections, slots, values, best_loss, method),
         loss=float(best_loss),
-        history=_history_dataset(net, slots, stats, np.asarray(history_u), method, loss),
-        network=_fitted_network(net, values, slots),
+        history=_history_dataset(net, selections, slots, stats, np.asarray(history_u), method, loss),
+        network=with_values(net, selections, values),
         prediction=_prediction(net, features, setup.target, problem, setup.seeds, spec, setup.var),
         target=setup.target.data,
     )
@@ -641,13 +618,14 @@ class FitSetup(NamedTuple):
     var: str
     method: str
     steps: int
+    selections: tuple[Selection, ...]  #: what is free (names and masks)
 
 
 def setup_fit(
     net: Network,
     target: xr.DataArray | xr.Dataset,
     *,
-    params: Sequence[str],
+    params: Sequence[str] | Mapping[str, Any],
     duration: Any,
     dt: Any,
     transient: Any = 0.0,
@@ -681,7 +659,8 @@ def setup_fit(
         sample_every = aligned.sample_ms
     spec = prepare_run(net, duration, dt, transient, sample_every, [var], integrator, initial_state)
     seeds = _seeds(seeds)
-    slots = _slots(net, params, bounds, method)
+    selections = select(net, params)
+    slots = _slots(net, selections, bounds, method)
     if method == "grad":
         import optax
 
@@ -718,13 +697,15 @@ def setup_fit(
         slots=slots, plan=plan, schedule=schedule, monitor_index=spec.monitor_indices[0], loss=loss,
         sample_ms=spec.sample_every, **loss_settings,
     )
-    data = _problem_data(net, base, seeds, spec, target_values, plan)
-    u0 = jnp.asarray(_initial_vector(net, slots), spec.dtype)
-    return FitSetup(problem, data, u0, spec, aligned, seeds, points, optimizer, options, var, method, steps)
+    data = _problem_data(net, base, seeds, spec, target_values, selections)
+    u0 = jnp.asarray(_initial_vector(net, selections, slots), spec.dtype)
+    return FitSetup(
+        problem, data, u0, spec, aligned, seeds, points, optimizer, options, var, method, steps, selections
+    )
 
 
-def _problem_data(net, base, seeds, spec, target_values, plan) -> ProblemData:
-    rows, cols, _ = _fitted_edges(net)
+def _problem_data(net, base, seeds, spec, target_values, selections) -> ProblemData:
+    rows, cols, edge_weights = edges(net)
     weights = effective_weights(net.weights, net.coupling_function)
     steps = net.delay_steps(spec.dt)
     delayed_valid = zero_delay_mask = None
@@ -745,4 +726,8 @@ def _problem_data(net, base, seeds, spec, target_values, plan) -> ProblemData:
         weight_cols=jnp.asarray(cols, jnp.int32),
         delayed_valid=delayed_valid,
         zero_delay_mask=zero_delay_mask,
+        weight_values=jnp.asarray(edge_weights, spec.dtype),
+        entries=tuple(
+            None if selection.entries is None else jnp.asarray(selection.entries, jnp.int32) for selection in selections
+        ),
     )

@@ -1,9 +1,14 @@
 r"""The fitting objective: a vector of unconstrained numbers -> simulation -> loss.
 
-A fit's free parameters (``k``, model parameters -- one value or one per region -- and the
-weights of the existing connections) are packed into one flat vector :math:`u`; each slot
-maps its part of :math:`u` through its bound transform (:mod:`wbxr.fitting.transforms`)
-into the traced :class:`wbxr.network.StepParams` of the discretised network.  The run is
+A fit's free parameters (``k``, model parameters -- one value or one per region --, noise
+parameters and the weights of the existing connections; see :mod:`wbxr.fitting.parameters`)
+are packed into one flat vector :math:`u`; each slot maps its part of :math:`u` through its
+bound transform (:mod:`wbxr.fitting.transforms`) into the traced
+:class:`wbxr.network.StepParams` of the discretised network.  A slot that frees only some
+regions (or some connections) writes its values into those entries and leaves the others
+at the network's values.  Noise parameters enter the noise processes of the traced model:
+the standard normals are fixed by the seeds, so the run is a smooth function of, e.g., the
+intensity :math:`\sigma` of white noise (the Wiener term is :math:`\sigma\sqrt{dt}\,\xi_n`).  The run is
 :func:`wbxr.simulate.run_members` with one member per noise seed (the same seeds at every
 evaluation: common random numbers, so the objective is a smooth deterministic function of
 :math:`u`), with the FC accumulated inside the loop when the loss needs only FC, and with
@@ -49,11 +54,12 @@ __all__ = ["Slot", "Problem", "ProblemData", "objective", "value_and_grad", "bat
 class Slot:
     """One fitted parameter: its place in the vector and its change of variable."""
 
-    name: str
-    kind: str  #: "k", "model" or "weights"
-    shape: tuple[int, ...]
+    name: str  #: "k", a model parameter, "weights" or "noise.<variable>.<field>"
+    kind: str  #: "k", "model", "noise" or "weights"
+    shape: tuple[int, ...]  #: of the free values
     offset: int
     transform: Transform
+    partial: bool = False  #: only some regions / connections are free (ProblemData.entries)
 
     @property
     def size(self) -> int:
@@ -93,10 +99,12 @@ class ProblemData(NamedTuple):
     initial_values: jax.Array
     given_initial: jax.Array
     target: jax.Array  #: FC (N, N), FCD values, time series (T, N) or PSD (F, N)
-    weight_rows: jax.Array  #: (E,) target region of each fitted weight
-    weight_cols: jax.Array  #: (E,) source region of each fitted weight
+    weight_rows: jax.Array  #: (E,) target region of each existing connection
+    weight_cols: jax.Array  #: (E,) source region of each existing connection
     delayed_valid: jax.Array | None  #: (N, K) which delayed-edge entries are real edges
     zero_delay_mask: jax.Array | None  #: (N, N) edges without delay
+    weight_values: jax.Array  #: (E,) the network's weights of those edges
+    entries: tuple[jax.Array | None, ...]  #: per slot: indices of its free entries, or None
 
 
 def step_params(u: jax.Array, data: ProblemData, problem: Problem) -> StepParams:
@@ -104,20 +112,29 @@ def step_params(u: jax.Array, data: ProblemData, problem: Problem) -> StepParams
     params = data.base
     n_regions = problem.plan.n_regions
     model = copy.copy(params.model)  # fields set directly: no validation of traced values
+    noise = dict(model.noise)
     k = params.k
     edges, instantaneous = params.edges, params.instantaneous
-    for slot in problem.slots:
+    for slot, entries in zip(problem.slots, data.entries):
         value = slot.value(u)
         if slot.kind == "k":
             k = value.astype(k.dtype)
-        elif slot.kind == "model":
-            old = getattr(model, slot.name)
-            object.__setattr__(model, slot.name, jnp.broadcast_to(value, (n_regions,)).astype(old.dtype))
+        elif slot.kind in ("model", "noise"):
+            owner = model if slot.kind == "model" else noise[slot.name.split(".")[1]]
+            field = slot.name.split(".")[-1]
+            old = getattr(owner, field)  # (N,): the discretised network's values
+            if slot.partial:  # only these regions: the others keep the network's values
+                new = old.at[entries].set(value.astype(old.dtype))
+            else:
+                new = jnp.broadcast_to(value, (n_regions,)).astype(old.dtype)
+            if slot.kind == "noise":
+                owner = copy.copy(owner)
+                noise[slot.name.split(".")[1]] = owner
+            object.__setattr__(owner, field, new)
         else:
             dtype = instantaneous.row_sum.dtype
-            weights = jnp.zeros((n_regions, n_regions), dtype).at[data.weight_rows, data.weight_cols].set(
-                value.astype(dtype)
-            )
+            values = data.weight_values.at[entries].set(value.astype(dtype)) if slot.partial else value.astype(dtype)
+            weights = jnp.zeros((n_regions, n_regions), dtype).at[data.weight_rows, data.weight_cols].set(values)
             if edges is not None:
                 gathered = weights[jnp.arange(n_regions)[:, None], edges.source]
                 edges = edges._replace(weight=jnp.where(data.delayed_valid, gathered, 0.0))
@@ -129,6 +146,7 @@ def step_params(u: jax.Array, data: ProblemData, problem: Problem) -> StepParams
                 self_weight=diagonal,
                 row_sum=weights.sum(axis=1) - diagonal,
             )
+    object.__setattr__(model, "noise", noise)
     return StepParams(model, k, edges, instantaneous, params.coupling)
 
 
