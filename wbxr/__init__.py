@@ -30,6 +30,7 @@ __all__ = [
     "ensemble",
     "failed_members",
     "fit",
+    "fitting",
     "FitResult",
     "io",
     "list_datasets",
