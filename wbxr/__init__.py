@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 
 from . import analysis, coupling, io, models, monitors, noise, viz, widgets  # noqa: E402
 from . import accessor as _accessor  # noqa: E402,F401  (registers the .wb accessor)
+from .compilation_cache import use_compilation_cache  # noqa: E402
 from .connectome import connectome, validate_connectome  # noqa: E402
 from .datasets import list_datasets, load_dataset, load_empirical_fc  # noqa: E402
 from .ensemble import NonFiniteMemberWarning, ensemble, failed_members  # noqa: E402
@@ -46,6 +47,7 @@ __all__ = [
     "save_connectome",
     "save_ensemble",
     "simulate",
+    "use_compilation_cache",
     "validate_connectome",
     "viz",
     "widgets",
