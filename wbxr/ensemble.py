@@ -36,6 +36,7 @@ from typing import Any, Union
 
 import dask
 import dask.array as da
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pandas as pd
@@ -45,7 +46,11 @@ from ._units import SPEED_UNIT, SPEED_UNIT_NAME, UNITLESS_UNIT, time_ms, to_magn
 from .models.base import parameter_fields
 from .network import Network, StepParams, stack_members
 from .simulate import (
+    MonitorPlan,
+    RunSpec,
+    _monitor_plan,
     check_seed,
+    monitor_time_coordinate,
     plan_schedule,
     prepare_run,
     provenance,
@@ -170,27 +175,89 @@ class _Output:
 
 
 @dataclasses.dataclass(frozen=True)
+class _Observed:
+    """An in-loop monitor (:mod:`wbxr.monitors`) as one member records it."""
+
+    plan: MonitorPlan  #: what the compiled call computes
+    dims: tuple[str, str]  #: ``("time_<name>", "region" or "sensor")``
+    shape: tuple[int, int]  #: outputs written, values per output
+    coords: dict[str, xr.Variable]  #: of both dims
+    attrs: dict
+
+    @property
+    def name(self) -> str:
+        return self.plan.monitor.name
+
+
+def _observed(net: Network, spec: RunSpec) -> tuple[_Observed, ...]:
+    """The in-loop monitors of a run with their output dims, coordinates and attributes."""
+    labels = region_coordinate(net).values
+    observed = []
+    for monitor, period in zip(spec.observers, spec.observer_periods):
+        time = monitor_time_coordinate(monitor, period, spec)
+        coords = {time.dims[0]: time}
+        coords.update({dim: xr.Variable(dim, values) for dim, values in monitor.output_coords(labels).items()})
+        observed.append(_Observed(
+            plan=_monitor_plan(monitor, period, spec.n_samples, spec.n_transient_samples, spec),
+            dims=(time.dims[0], monitor.output_dim()),
+            shape=(time.size, monitor.output_size(net.n_regions)),
+            coords=coords,
+            attrs=monitor.attrs(variable_attrs(net.model, monitor.variable)),
+        ))
+    return tuple(observed)
+
+
+@dataclasses.dataclass(frozen=True)
 class _Reduction:
     """How a chunk turns its members' samples into output variables."""
 
     in_loop: str | None  #: ``reduce`` of :func:`wbxr.simulate.run_members`
     function: Callable[[xr.Dataset], Any] | None  #: per-member function, or None
     outputs: dict[str, _Output]
+    observed: tuple[_Observed, ...]  #: in-loop monitors
+    observed_fc: bool  #: reduce each in-loop monitor's series to its FC (``reduce="fc"``)
     time: xr.Variable | None  #: coordinates of a member Dataset (for ``function``)
     region: xr.Variable | None
     attrs: dict | None  #: attributes of a member Dataset
     variable_attrs: dict | None  #: attributes of its variables
 
 
-def _fc_and_fcd(member: xr.Dataset, *, monitors: Sequence[str], window: float, step: float) -> dict:
-    """The built-in ``reduce="fc+fcd"``: FC and FCD of every monitor (wbxr.analysis)."""
+def _fc_and_fcd(member: xr.Dataset, *, monitors: Sequence[tuple[str, str]], window: float, step: float) -> dict:
+    """The built-in ``reduce="fc+fcd"``: FC and FCD of every ``(output, time dim)`` (wbxr.analysis)."""
     from .analysis import fc, fcd
 
     out = {}
-    for name in monitors:
-        out[f"fc_{name}"] = fc(member[name])
-        out[f"fcd_{name}"] = fcd(member[name], window, step)
+    for name, time_dim in monitors:
+        out[f"fc_{name}"] = fc(member[name], dim=time_dim)
+        out[f"fcd_{name}"] = fcd(member[name], window, step, dim=time_dim)
     return out
+
+
+def _check_correlatable(observed: Sequence[_Observed], reduce: str, spec: RunSpec) -> None:
+    """``reduce="fc"``/``"fc+fcd"`` correlate regions over at least two outputs."""
+    for o in observed:
+        if o.dims[1] != "region":
+            raise ValueError(
+                f"reduce={reduce!r} correlates regions, but the monitor {o.name!r} records the dim "
+                f"{o.dims[1]!r}; use reduce=None or a function of the member for it"
+            )
+        if o.shape[0] < 2:
+            period = o.plan.period * spec.sample_every
+            raise ValueError(
+                f"reduce={reduce!r} needs at least 2 outputs of the monitor {o.name!r} to correlate; "
+                f"it writes {o.shape[0]} (every {period:g} ms over the {spec.duration - spec.transient:g} ms "
+                "after the transient): lengthen the run or shorten its period"
+            )
+
+
+def _series_fc(series: np.ndarray, time_dim: str, failed: np.ndarray) -> np.ndarray:
+    """:func:`wbxr.analysis.fc` of each member's series ``(M, T, N)``; NaN for the failed members."""
+    from .analysis import fc
+
+    with np.errstate(invalid="ignore", over="ignore"):
+        matrices = fc(xr.DataArray(series, dims=("member", time_dim, "region")), dim=time_dim).values
+    matrices[failed] = np.nan
+    return matrices
 
 
 def _as_outputs(returned: Any, where: str) -> dict[str, xr.DataArray]:
@@ -221,13 +288,14 @@ def _as_outputs(returned: Any, where: str) -> dict[str, xr.DataArray]:
 def _reduction(
     reduce: str | MemberReduction | None,
     net: Network,
-    spec: Any,
+    spec: RunSpec,
     fcd_window: Any,
     fcd_step: Any,
     first_member: Mapping[str, Any],
 ) -> tuple[_Reduction, dict[str, xr.Variable]]:
     """The checked reduction and the coordinates of its output dims."""
     n_regions = net.n_regions
+    observed = _observed(net, spec)
     wants_fcd = reduce == "fc+fcd"
     if (fcd_window is not None or fcd_step is not None) and not wants_fcd:
         raise ValueError(f"fcd_window and fcd_step are only used with reduce='fc+fcd', got reduce={reduce!r}")
@@ -237,24 +305,32 @@ def _reduction(
                           np.dtype(spec.dtype), variable_attrs(net.model, name))
             for name in spec.monitors
         }
-        return _Reduction(None, None, outputs, None, None, None, None), {
-            "time": time_coordinate(spec), "region": region_coordinate(net)
-        }
+        coords = {"time": time_coordinate(spec)} if spec.monitors else {}
+        coords["region"] = region_coordinate(net)
+        for o in observed:
+            outputs[o.name] = _Output(o.dims, o.shape, np.dtype(spec.dtype), o.attrs)
+            for dim, coord in o.coords.items():
+                coords.setdefault(dim, coord)
+        return _Reduction(None, None, outputs, observed, False, None, None, None, None), coords
     if reduce == "fc":
+        _check_correlatable(observed, "fc", spec)
         attrs = {"units": "1", "description": "Pearson correlation over time"}
         outputs = {
-            f"fc_{name}": _Output(("region_i", "region_j"), (n_regions, n_regions), np.dtype(spec.dtype),
+            f"fc_{name}": _Output(("region_i", "region_j"), (n_regions, n_regions), np.dtype(dtype),
                                   {"long_name": f"functional connectivity of {name}", **attrs})
-            for name in spec.monitors
+            for name, dtype in [(name, spec.dtype) for name in spec.monitors] + [(o.name, float) for o in observed]
         }
         labels = region_coordinate(net).values
-        return _Reduction("fc", None, outputs, None, None, None, None), {
+        in_loop = "fc" if spec.monitors else None
+        return _Reduction(in_loop, None, outputs, observed, True, None, None, None, None), {
             "region_i": xr.Variable("region_i", labels), "region_j": xr.Variable("region_j", labels)
         }
     if wants_fcd:
         if fcd_window is None or fcd_step is None:
             raise ValueError("reduce='fc+fcd' needs fcd_window and fcd_step (time quantities or ms)")
-        function = _FcAndFcd(tuple(spec.monitors), time_ms(fcd_window, "fcd_window"), time_ms(fcd_step, "fcd_step"))
+        _check_correlatable(observed, "fc+fcd", spec)
+        series = tuple((name, "time") for name in spec.monitors) + tuple((o.name, o.dims[0]) for o in observed)
+        function = _FcAndFcd(series, time_ms(fcd_window, "fcd_window"), time_ms(fcd_step, "fcd_step"))
     elif callable(reduce):
         function = reduce
     else:
@@ -263,12 +339,15 @@ def _reduction(
     # Learn the names, dims, shapes and coordinates of the outputs from one call on a
     # placeholder member of standard normal numbers with the first member's coordinates
     # (nothing is compiled or simulated).
-    time, region = time_coordinate(spec), region_coordinate(net)
+    time = time_coordinate(spec) if spec.monitors else None
+    region = region_coordinate(net)
     attrs = provenance(net, spec)
     rng = np.random.default_rng(0)
-    values = rng.standard_normal((len(spec.monitors), time.size, n_regions)).astype(spec.dtype)
+    values = rng.standard_normal((len(spec.monitors), spec.n_samples - spec.n_transient_samples, n_regions))
+    values = values.astype(spec.dtype)
+    series = {o.name: rng.standard_normal(o.shape).astype(spec.dtype) for o in observed}
     monitor_attrs = {name: variable_attrs(net.model, name) for name in spec.monitors}
-    probe = _member_dataset(values, time, region, attrs, monitor_attrs, first_member)
+    probe = _member_dataset(values, time, region, attrs, monitor_attrs, first_member, observed, series)
     reserved = list(first_member)
     returned = _as_outputs(function(probe), "on a placeholder member")
     outputs, coords = {}, {}
@@ -284,14 +363,14 @@ def _reduction(
         for coord_name, coord in value.coords.items():
             if coord.dims and set(coord.dims) <= set(value.dims):
                 coords.setdefault(coord_name, coord.variable)
-    return _Reduction(None, function, outputs, time, region, attrs, monitor_attrs), coords
+    return _Reduction(None, function, outputs, observed, False, time, region, attrs, monitor_attrs), coords
 
 
 @dataclasses.dataclass(frozen=True)
 class _FcAndFcd:
     """``reduce="fc+fcd"`` as a picklable per-member function."""
 
-    monitors: tuple[str, ...]
+    monitors: tuple[tuple[str, str], ...]  #: (output, its time dim)
     window: float  #: ms
     step: float  #: ms
 
@@ -299,13 +378,23 @@ class _FcAndFcd:
         return _fc_and_fcd(member, monitors=self.monitors, window=self.window, step=self.step)
 
 
-def _member_dataset(values, time, region, attrs, monitor_attrs, point) -> xr.Dataset:
-    """A member as :func:`wbxr.simulate` returns it, its seed and swept values as scalar coords."""
+def _member_dataset(values, time, region, attrs, monitor_attrs, point, observed=(), series=None) -> xr.Dataset:
+    """A member as :func:`wbxr.simulate` returns it, its seed and swept values as scalar coords.
+
+    ``values`` ``(monitors, time, N)`` holds the state variables' samples, ``series`` the
+    ``(time_<name>, output)`` series of each in-loop monitor in ``observed``.
+    """
     data_vars = {
         name: xr.Variable(("time", "region"), values[column], attrs=monitor_attrs[name])
         for column, name in enumerate(monitor_attrs)
     }
-    coords = {"time": time, "region": region}
+    coords = {"region": region}
+    if time is not None:
+        coords["time"] = time
+    for o in observed:
+        data_vars[o.name] = xr.Variable(o.dims, series[o.name], attrs=o.attrs)
+        for dim, coord in o.coords.items():
+            coords.setdefault(dim, coord)
     coords.update({name: xr.Variable((), value) for name, value in point.items()})
     member_attrs = dict(attrs)
     for name in ("seed", "k", "speed"):
@@ -424,7 +513,8 @@ def ensemble(
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a wbxr.Network, got {net!r}")
-    spec = prepare_run(net, duration, dt, transient, sample_every, monitors, method, initial_state)
+    spec = prepare_run(net, duration, dt, transient, sample_every, monitors, method, initial_state,
+                       in_loop_monitors=True)
     if isinstance(seeds, (int, np.integer)):
         raise TypeError(f"seeds must be a list of integers such as range({seeds}), got {seeds!r}")
     seeds = [check_seed(seed, "seeds") for seed in seeds]
@@ -439,6 +529,12 @@ def ensemble(
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     swept = list(sweep_values)
+    for monitor in spec.observers:
+        if monitor.name in ("seed", "nonfinite_time", *swept):
+            raise ValueError(
+                f"monitors has a {type(monitor).__name__} named {monitor.name!r}, a name the ensemble "
+                f"uses for {'its dim' if monitor.name != 'nonfinite_time' else 'a variable'}; give it another name="
+            )
     first_member = {"seed": seeds[0], **{name: values[0].item() for name, values in sweep_values.items()}}
     reduction, output_coords = _reduction(reduce, net, spec, fcd_window, fcd_step, first_member)
 
@@ -476,6 +572,7 @@ def ensemble(
     # power of two (at least 2), because XLA on the CPU contracts multiply-adds into FMAs
     # differently for other widths, and then a member's last bits would depend on its chunk.
     padded_size = max(2, 1 << (math.prod(block) - 1).bit_length())
+    monitor_data = tuple(jax.tree.map(np.asarray, monitor.data(spec.dtype)) for monitor in spec.observers)
     pieces = {}
     for chunk_index in itertools.product(*(range(len(c)) for c in grid)):
         starts = [sum(c[:i]) for c, i in zip(grid, chunk_index)]
@@ -484,7 +581,7 @@ def ensemble(
         points = [{name: axes[name][i].item() for name, i in zip(internal, index)} for index in indices]
         pieces[chunk_index] = _chunk_arrays(
             [member_key(index) for index in indices], points, sizes, discretized, schedule, spec,
-            padded_size, reduction,
+            padded_size, reduction, monitor_data,
         )
 
     order = [internal.index(name) for name in ["seed", *swept]]
@@ -524,7 +621,7 @@ def _assemble(pieces: Mapping[tuple[int, ...], da.Array], n_axes: int, prefix: t
     return da.concatenate(parts, axis=axis) if len(parts) > 1 else parts[0]
 
 
-def _chunk_arrays(keys, points, sizes, discretized, schedule, spec, padded_size, reduction):
+def _chunk_arrays(keys, points, sizes, discretized, schedule, spec, padded_size, reduction, monitor_data):
     """Lazy arrays of one chunk of members sharing the delays (padded to ``padded_size``)."""
     n_real = len(points)
     padded_keys = keys + [keys[-1]] * (padded_size - n_real)
@@ -532,7 +629,8 @@ def _chunk_arrays(keys, points, sizes, discretized, schedule, spec, padded_size,
     seeds = np.asarray([p["seed"] for p in points] + [points[-1]["seed"]] * (padded_size - n_real), np.uint32)
     plan = discretized[padded_keys[0]][0]
     run = dask.delayed(_run_chunk, pure=True)(
-        params, seeds, spec.initial_values, spec.given_initial, plan, schedule, spec, points, sizes, reduction
+        params, seeds, spec.initial_values, spec.given_initial, monitor_data, plan, schedule, spec, points, sizes,
+        reduction,
     )
     arrays = {
         name: da.from_delayed(run[name], shape=sizes + output.shape, dtype=output.dtype)
@@ -542,31 +640,47 @@ def _chunk_arrays(keys, points, sizes, discretized, schedule, spec, padded_size,
     return arrays
 
 
-def _run_chunk(params: StepParams, seeds, initial_values, given_initial, plan, schedule, spec, points, sizes,
-               reduction: _Reduction) -> dict[str, np.ndarray]:
+def _run_chunk(params: StepParams, seeds, initial_values, given_initial, monitor_data, plan, schedule, spec,
+               points, sizes, reduction: _Reduction) -> dict[str, np.ndarray]:
     """Run one chunk of members and reduce it; every array has the chunk's member shape first."""
     n_real = len(points)
-    result, first_bad = run_members(
+    monitor_plans = tuple(o.plan for o in reduction.observed)
+    output = run_members(
         params,
         jnp.asarray(seeds),
         jnp.asarray(initial_values, spec.dtype),
         jnp.asarray(given_initial),
+        monitor_data,
         plan=plan,
         schedule=schedule,
         monitor_indices=spec.monitor_indices,
+        monitor_plans=monitor_plans,
         reduce=reduction.in_loop,
     )
+    result, first_bad = output[:2]
     first_bad = np.asarray(first_bad)[:n_real]
     nonfinite_time = np.where(first_bad < 0, np.nan, first_bad * spec.dt)
     result = np.asarray(result)
+    # each in-loop monitor's outputs written, (members, time_<name>, output)
+    series = {
+        o.name: np.moveaxis(np.asarray(values)[: o.shape[0], :, :n_real], -1, 0)
+        for o, values in zip(reduction.observed, output[2] if monitor_plans else ())
+    }
     if reduction.function is None:  # (time, monitors, N, M) or (monitors, N, N, M)
         per_monitor = result if reduction.in_loop == "fc" else np.swapaxes(result, 0, 1)
+        prefix = "fc_" if reduction.observed_fc else ""
         arrays = {
-            name: np.moveaxis(per_monitor[column, ..., :n_real], -1, 0)
-            for column, name in enumerate(reduction.outputs)
+            prefix + name: np.moveaxis(per_monitor[column, ..., :n_real], -1, 0)
+            for column, name in enumerate(spec.monitors)
         }
+        failed = np.isfinite(nonfinite_time)
+        for o in reduction.observed:
+            if reduction.observed_fc:
+                arrays[prefix + o.name] = _series_fc(series[o.name], o.dims[0], failed)
+            else:
+                arrays[o.name] = series[o.name]
     else:
-        arrays = _reduce_members(result, nonfinite_time, points, spec, reduction)
+        arrays = _reduce_members(result, series, nonfinite_time, points, spec, reduction)
     arrays = {name: values.reshape(sizes + values.shape[1:]) for name, values in arrays.items()}
     arrays["nonfinite_time"] = nonfinite_time.reshape(sizes)
     failed = [(point, when) for point, when in zip(points, nonfinite_time) if np.isfinite(when)]
@@ -583,8 +697,11 @@ def _run_chunk(params: StepParams, seeds, initial_values, given_initial, plan, s
     return arrays
 
 
-def _reduce_members(result, nonfinite_time, points, spec, reduction: _Reduction) -> dict[str, np.ndarray]:
-    """Apply a per-member reduction to the samples ``(time, monitors, N, M)`` of a chunk."""
+def _reduce_members(result, series, nonfinite_time, points, spec, reduction: _Reduction) -> dict[str, np.ndarray]:
+    """Apply a per-member reduction to the samples ``(time, monitors, N, M)`` of a chunk.
+
+    ``series`` holds each in-loop monitor's outputs ``(members, time_<name>, output)``.
+    """
     arrays = {name: np.empty((len(points), *o.shape), o.dtype) for name, o in reduction.outputs.items()}
     for member, point in enumerate(points):
         if np.isfinite(nonfinite_time[member]):  # blew up: NaN, without calling the function
@@ -593,7 +710,8 @@ def _reduce_members(result, nonfinite_time, points, spec, reduction: _Reduction)
             continue
         values = np.moveaxis(result[..., member], 1, 0)  # (monitors, time, N)
         ds = _member_dataset(values, reduction.time, reduction.region, reduction.attrs,
-                             reduction.variable_attrs, point)
+                             reduction.variable_attrs, point, reduction.observed,
+                             {name: values[member] for name, values in series.items()})
         where = "for the member " + ", ".join(f"{name}={value:g}" for name, value in point.items())
         returned = _as_outputs(reduction.function(ds), where)
         if set(returned) != set(reduction.outputs):

@@ -375,9 +375,7 @@ def _assemble(net: Network, spec: RunSpec, pieces: list[dict[str, np.ndarray]], 
     for monitor, period in zip(spec.observers, spec.observer_periods):
         values = np.concatenate([piece[monitor.name] for piece in pieces])
         time_dim = f"time_{monitor.name}"
-        first, last = _output_numbers(period, offset, spec.n_samples, spec.n_transient_samples)
-        times = np.round(np.arange(first, last + 1) * period * spec.sample_every, 9)
-        coords[time_dim] = xr.Variable(time_dim, times, {"units": "ms", "long_name": f"time of {monitor.name}", "standard_name": "time"})
+        coords[time_dim] = monitor_time_coordinate(monitor, period, spec, offset)
         for dim, labels in monitor.output_coords(regions.values).items():
             coords.setdefault(dim, xr.Variable(dim, labels))
         attrs = monitor.attrs(variable_attrs(net.model, monitor.variable))
@@ -866,19 +864,23 @@ def _simulate_members(
     return RunOutput(out[pad:] if monitor_indices else out, first_bad, monitored, final)
 
 
-@functools.partial(jax.jit, static_argnames=("plan", "schedule", "monitor_indices", "reduce", "checkpoint"))
+@functools.partial(
+    jax.jit, static_argnames=("plan", "schedule", "monitor_indices", "monitor_plans", "reduce", "checkpoint")
+)
 def run_members(
     params: StepParams,
     seeds: jax.Array,
     initial_values: jax.Array,
     given_initial: jax.Array,
+    monitor_data: tuple[Any, ...] = (),
     *,
     plan: StepPlan,
     schedule: Schedule,
     monitor_indices: tuple[int, ...],
+    monitor_plans: tuple[MonitorPlan, ...] = (),
     reduce: str | None = None,
     checkpoint: bool = False,
-) -> tuple[jax.Array, jax.Array]:
+) -> tuple[jax.Array, ...]:
     """The compiled simulation of ``M`` members sharing a connectome and delays.
 
     Parameters
@@ -890,10 +892,15 @@ def run_members(
     initial_values, given_initial
         ``(n_variables, N)`` initial values and ``(n_variables,)`` flags of the variables
         whose initial value is given (the others start at random, per member).
+    monitor_data, monitor_plans
+        In-loop monitors (:mod:`wbxr.monitors`) computed for every member, as in
+        :func:`run_network`: each one's arrays (:meth:`wbxr.monitors.Monitor.data`,
+        traced) and its :class:`MonitorPlan` (static).  Default: none.
     reduce
         None to return the samples; ``"fc"`` to return only the functional connectivity
         (Pearson correlation over the recorded samples) of each monitor and member,
         accumulated inside the loop with Welford's update so that no time series is kept.
+        In-loop monitors are not reduced.
     checkpoint
         Rematerialise each chunk in reverse-mode differentiation (:func:`jax.checkpoint`):
         the gradient then stores one carry per chunk instead of every step's values.
@@ -902,13 +909,17 @@ def run_members(
     -------
     The recorded samples ``(n_recorded, n_monitors, N, M)`` (or, with ``reduce="fc"``, the
     FC ``(n_monitors, N, N, M)``) and, per member, the first step at which the state was
-    seen to be non-finite (-1 if never).
+    seen to be non-finite (-1 if never); with ``monitor_plans``, a third item: the outputs
+    ``(n_rows, output_size, M)`` of each in-loop monitor (rows past the outputs written
+    hold zeros).
     """
     output = _simulate_members(
-        params, seeds, initial_values, given_initial, (), None,
-        plan=plan, schedule=schedule, monitor_indices=monitor_indices, monitor_plans=(),
+        params, seeds, initial_values, given_initial, monitor_data, None,
+        plan=plan, schedule=schedule, monitor_indices=monitor_indices, monitor_plans=monitor_plans,
         reduce=reduce, checkpoint=checkpoint,
     )
+    if monitor_plans:
+        return output.recorded, output.first_bad, output.monitored
     return output.recorded, output.first_bad
 
 
@@ -946,6 +957,18 @@ def time_coordinate(spec: RunSpec, offset: int = 0) -> xr.Variable:
     sample_numbers = offset + np.arange(spec.n_transient_samples + 1, spec.n_samples + 1)
     time = np.round(sample_numbers * spec.sample_every, 9)
     return xr.Variable("time", time, {"units": "ms", "long_name": "time", "standard_name": "time"})
+
+
+def monitor_time_coordinate(monitor: Monitor, period: int, spec: RunSpec, offset: int = 0) -> xr.Variable:
+    """The output times in ms of an in-loop monitor (dim ``time_<name>``).
+
+    The absolute multiples of its ``period`` (in samples) after the transient; ``offset``
+    is the number of samples before the run (when it continues another).
+    """
+    first, last = _output_numbers(period, offset, spec.n_samples, spec.n_transient_samples)
+    times = np.round(np.arange(first, last + 1) * period * spec.sample_every, 9)
+    attrs = {"units": "ms", "long_name": f"time of {monitor.name}", "standard_name": "time"}
+    return xr.Variable(f"time_{monitor.name}", times, attrs)
 
 
 def region_coordinate(net: Network) -> xr.Variable:
