@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import wbxr
 from wbxr.ensemble import block_shape
+from wbxr.monitors import Bold, LeadField, TemporalAverage
 
 
 @pytest.fixture(scope="module")
@@ -154,14 +155,16 @@ def test_reduce_fc_of_a_constant_region_is_nan(conn):
 
 
 def test_a_dask_distributed_cluster_gives_the_same_numbers(conn):
-    """Worker processes (spawned, not forked) each compile and run chunks: same bits."""
+    """Worker processes (spawned, not forked) each compile and run chunks: same bits, BOLD included."""
     distributed = pytest.importorskip("dask.distributed")
-    ens = wbxr.ensemble(noisy_net(conn), seeds=range(4), sweep={"k": [0.1, 0.3]}, chunk_size=3, **RUN)
-    local = ens.x.compute(scheduler="threads")
+    ens = wbxr.ensemble(noisy_net(conn), seeds=range(4), sweep={"k": [0.1, 0.3]}, chunk_size=3,
+                        monitors=["x", Bold("x", tr=2.5)], **RUN)
+    local = ens.compute(scheduler="threads")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster):
-        remote = ens.x.compute()
-    np.testing.assert_array_equal(remote.values, local.values)
+        remote = ens.compute()
+    for name in ("x", "bold"):
+        np.testing.assert_array_equal(remote[name].values, local[name].values)
 
 
 def test_reduce_fc_and_fcd_equal_the_analysis_functions_on_each_member(conn):
@@ -338,3 +341,207 @@ def test_the_default_chunk_is_a_power_of_two_that_gives_every_core_work(n_member
     per_core = -(-n_members // n_cores)
     assert size <= per_core  # no core is left without a chunk for lack of members
     assert size == DEFAULT_CHUNK_SIZE or 2 * size > per_core  # the largest such
+
+
+# -- in-loop monitors (wbxr.monitors) ------------------------------------------------------
+
+GAIN = np.arange(16.0).reshape(2, 8) / 8
+MONITORS = ["x", Bold("x", tr=2.5), TemporalAverage("y", period=5.0),
+            LeadField("x", GAIN, sensors=["Fz", "Cz"], period=1.0)]
+
+
+def test_in_loop_monitors_of_every_member_equal_its_solo_run(conn):
+    """Dims, coordinates, attributes as simulate gives them; numbers to float32 rounding."""
+    net = noisy_net(conn)
+    ens = wbxr.ensemble(net, seeds=[3, 7], sweep={"k": [0.0, 0.4]}, monitors=MONITORS, chunk_size=3, **RUN)
+    assert ens.bold.dims == ("seed", "k", "time_bold", "region")
+    assert ens.y_average.dims == ("seed", "k", "time_y_average", "region")
+    assert ens.eeg.dims == ("seed", "k", "time_eeg", "sensor") and list(ens.sensor.values) == ["Fz", "Cz"]
+    assert isinstance(ens.bold.data, da.Array) and ens.chunksizes["time_bold"] == (14,)
+    ens = ens.compute()
+    for seed in (3, 7):
+        for k in (0.0, 0.4):
+            solo = wbxr.simulate(net.replace(k=k), seed=seed, monitors=MONITORS, **RUN)
+            member = ens.sel(seed=seed, k=k)
+            assert set(member.data_vars) == set(solo.data_vars) | {"nonfinite_time"}
+            for name in solo.data_vars:
+                expected = solo[name]
+                assert member[name].dims == expected.dims and member[name].attrs == expected.attrs
+                for dim in expected.dims:
+                    np.testing.assert_array_equal(member[dim].values, expected[dim].values)
+                    assert member[dim].attrs == expected[dim].attrs
+                scale = float(abs(expected).max())
+                assert scale > 0
+                np.testing.assert_allclose(member[name].values, expected.values, rtol=1e-5, atol=1e-5 * scale)
+
+
+def test_chunking_does_not_change_in_loop_monitor_numbers(conn):
+    """A BOLD-only ensemble: bit for bit alone and in chunks of any size; no neural series at all."""
+    net = noisy_net(conn)
+    bold = Bold("x", tr=2.5)
+    runs = [wbxr.ensemble(net, seeds=range(6), monitors=[bold], chunk_size=size, **RUN) for size in (1, 3)]
+    assert list(runs[0].data_vars) == ["bold", "nonfinite_time"] and "time" not in runs[0].dims
+    runs = [run.bold.values for run in runs]
+    for other in runs[1:]:
+        np.testing.assert_array_equal(runs[0], other)
+    alone = wbxr.ensemble(net, seeds=[4], monitors=[bold], **RUN).bold.values[0]
+    np.testing.assert_array_equal(alone, runs[0][4])
+    assert np.abs(alone).max() > 0
+
+
+BOLD_RUN = {"duration": 3000.0, "dt": 0.5, "transient": 500.0, "sample_every": 1.0}
+BOLD = Bold("x", tr=100.0)
+
+
+@pytest.fixture(scope="module")
+def bold_sweep(conn):
+    """A BOLD-only sweep (one member blows up at k = 60) and its series."""
+    kwargs = dict(seeds=[2, 5], sweep={"k": [0.1, 0.6, 60.0]}, monitors=[BOLD], chunk_size=3, **BOLD_RUN)
+    with pytest.warns(wbxr.NonFiniteMemberWarning, match="k=60"):
+        full = wbxr.ensemble(noisy_net(conn), **kwargs).compute(scheduler="synchronous")
+    return kwargs, full
+
+
+def test_reduce_fc_of_an_in_loop_monitor_is_the_fc_of_its_series(conn, bold_sweep):
+    """fc_bold: wbxr.analysis.fc of each member's BOLD (as simulate gives it), NaN if it blew up."""
+    net = noisy_net(conn)
+    kwargs, full = bold_sweep
+    reduced = wbxr.ensemble(net, reduce="fc", **kwargs)
+    assert list(reduced.data_vars) == ["fc_bold", "nonfinite_time"]
+    assert reduced.fc_bold.dims == ("seed", "k", "region_i", "region_j") and "time_bold" not in reduced.dims
+    assert reduced.fc_bold.attrs["long_name"] == "functional connectivity of bold"
+    with pytest.warns(wbxr.NonFiniteMemberWarning):
+        reduced = reduced.compute(scheduler="synchronous")
+    np.testing.assert_array_equal(reduced.nonfinite_time.values, full.nonfinite_time.values)
+    assert sorted(wbxr.failed_members(reduced).k) == [60.0, 60.0]
+    assert np.isnan(reduced.fc_bold.sel(k=60.0)).all()
+    finite = full.sel(k=[0.1, 0.6])
+    expected = wbxr.analysis.fc(finite.bold, dim="time_bold")  # the same chunks: the same series
+    np.testing.assert_allclose(reduced.fc_bold.sel(k=[0.1, 0.6]).values, expected.values, rtol=0, atol=1e-12)
+    for seed in (2, 5):
+        for k in (0.1, 0.6):
+            solo = wbxr.simulate(net.replace(k=k), seed=seed, monitors=[BOLD], **BOLD_RUN)
+            solo_fc = wbxr.analysis.fc(solo.bold, dim="time_bold")
+            got = reduced.fc_bold.sel(seed=seed, k=k)
+            np.testing.assert_allclose(got.values, solo_fc.values, atol=1e-4)
+            assert list(got.region_i.values) == list(solo_fc.region_i.values)
+            off_diagonal = got.values[~np.eye(8, dtype=bool)]
+            assert off_diagonal.std() > 0.01  # real structure, not a degenerate all-ones matrix
+    # with a state variable too: its FC is accumulated in the loop, BOLD's from its series
+    both = wbxr.ensemble(net, reduce="fc", **{**kwargs, "monitors": ["x", BOLD]})
+    assert list(both.data_vars) == ["fc_x", "fc_bold", "nonfinite_time"]
+
+
+def test_reduce_fc_and_fcd_of_an_in_loop_monitor(conn, bold_sweep):
+    kwargs, full = bold_sweep
+    window, step = 1000.0, 500.0  # 10 and 5 TRs
+    reduced = wbxr.ensemble(noisy_net(conn), reduce="fc+fcd", fcd_window=window, fcd_step=step, **kwargs)
+    assert reduced.fcd_bold.dims == ("seed", "k", "window_i", "window_j")
+    with pytest.warns(wbxr.NonFiniteMemberWarning):
+        reduced = reduced.compute(scheduler="synchronous")
+    member = full.sel(seed=5, k=0.6)
+    expected = wbxr.analysis.fcd(member.bold, window, step, dim="time_bold")
+    np.testing.assert_array_equal(reduced.fcd_bold.sel(seed=5, k=0.6).values, expected.values)
+    np.testing.assert_array_equal(reduced.window_i.values, expected.window_i.values)
+    np.testing.assert_array_equal(reduced.fc_bold.sel(seed=5, k=0.6).values,
+                                  wbxr.analysis.fc(member.bold, dim="time_bold").values)
+
+
+def test_a_reduce_function_sees_the_in_loop_monitors_as_simulate_returns_them(conn, bold_sweep):
+    net = noisy_net(conn)
+    kwargs, full = bold_sweep
+    seen = {}
+
+    def summary(member):
+        seen[(int(member.seed), float(member.k))] = member
+        return {"bold_mean": member.bold.mean("time_bold"), "n_bold": member.sizes["time_bold"]}
+
+    reduced = wbxr.ensemble(net, reduce=summary, **kwargs)
+    assert reduced.bold_mean.dims == ("seed", "k", "region")
+    with pytest.warns(wbxr.NonFiniteMemberWarning):
+        reduced = reduced.compute(scheduler="synchronous")
+    finite = full.sel(k=[0.1, 0.6])
+    np.testing.assert_array_equal(reduced.bold_mean.sel(k=[0.1, 0.6]).values, finite.bold.mean("time_bold").values)
+    assert (reduced.n_bold.sel(k=[0.1, 0.6]) == 25).all() and np.isnan(reduced.n_bold.sel(k=60.0)).all()
+    member = seen[(5, 0.6)]
+    solo = wbxr.simulate(net.replace(k=0.6), seed=5, monitors=[BOLD], **BOLD_RUN)
+    assert list(member.data_vars) == list(solo.data_vars) == ["bold"]
+    assert member.bold.dims == solo.bold.dims and member.bold.attrs == solo.bold.attrs
+    xr.testing.assert_identical(member.time_bold.drop_vars(["seed", "k"]), solo.time_bold)
+    np.testing.assert_allclose(member.bold.values, solo.bold.values, rtol=1e-4, atol=1e-4 * float(abs(solo.bold).max()))
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"monitors": [LeadField("x", GAIN)], "reduce": "fc"}, "the monitor 'eeg' records the dim 'sensor'"),
+        ({"monitors": [Bold("x", tr=6.0)], "reduce": "fc"}, "needs at least 2 outputs of the monitor 'bold'"),
+        ({"monitors": [Bold("x", tr=2.0, name="k")], "sweep": {"k": [0.1]}}, "named 'k', a name the ensemble"),
+    ],
+)
+def test_bad_monitor_arguments(conn, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        wbxr.ensemble(noisy_net(conn), duration=10.0, dt=0.1, **kwargs)
+
+
+def _largest_array_bytes(jaxpr) -> int:
+    """The largest value anywhere in a program (scan and cond bodies included)."""
+    sizes = [v.aval.size * v.aval.dtype.itemsize for eqn in jaxpr.eqns for v in eqn.outvars if hasattr(v.aval, "size")]
+    for eqn in jaxpr.eqns:
+        for value in eqn.params.values():
+            for item in value if isinstance(value, (tuple, list)) else [value]:
+                inner = getattr(item, "jaxpr", item)
+                if hasattr(inner, "eqns"):
+                    sizes.append(_largest_array_bytes(inner))
+    return max(sizes, default=0)
+
+
+def _chunk_program_largest_array(net, duration, monitors, n_members):
+    """The largest array of the compiled call that runs a chunk of an ensemble."""
+    import jax
+    import jax.numpy as jnp
+
+    from wbxr.network import stack_members
+    from wbxr.simulate import _monitor_plan, plan_schedule, prepare_run, run_members
+
+    spec = prepare_run(net, duration, 0.1, 0.0, None, monitors, "euler", None, in_loop_monitors=True)
+    schedule, block = plan_schedule(spec.n_samples, spec.steps_per_sample, spec.max_block(net.min_delay(0.1)), 0)
+    plan, params = net.discretize(spec.dt, "euler", block, spec.dtype)
+    plans = tuple(_monitor_plan(m, p, spec.n_samples, 0, spec) for m, p in zip(spec.observers, spec.observer_periods))
+    program = jax.make_jaxpr(
+        lambda *args: run_members(*args, plan=plan, schedule=schedule, monitor_indices=spec.monitor_indices,
+                                  monitor_plans=plans)
+    )(stack_members([params] * n_members), jnp.arange(n_members, dtype=jnp.uint32),
+      jnp.asarray(spec.initial_values, spec.dtype), jnp.asarray(spec.given_initial),
+      tuple(m.data(spec.dtype) for m in spec.observers))
+    return _largest_array_bytes(program.jaxpr)
+
+
+def test_a_bold_only_sweep_never_holds_neural_time_series(conn):
+    """Memory bounded by the BOLD outputs: in the compiled call and in the result's assembly.
+
+    The largest array of the chunk's program does not grow with the duration (a raw
+    monitor's does), and numpy's peak while computing the sweep is far below one chunk's
+    neural samples.
+    """
+    net = noisy_net(conn)
+    bold = Bold("x", tr=100.0)
+    short, long = (_chunk_program_largest_array(net, duration, [bold], 8) for duration in (1000.0, 4000.0))
+    raw_short, raw_long = (_chunk_program_largest_array(net, duration, ["x"], 8) for duration in (1000.0, 4000.0))
+    assert short == long and raw_long > 3 * raw_short  # the recorded series grows with the run
+    assert long < raw_short  # and BOLD's largest array is below even the shorter run's series
+
+    n_time, n_regions = 20_000, 8
+    ens = wbxr.ensemble(net, duration=2000.0, dt=0.1, seeds=range(4), sweep={"k": [0.1, 0.2, 0.3, 0.4]},
+                        monitors=[bold], chunk_size=8)
+    assert ens.bold.shape == (4, 4, 20, 8)
+    chunk_series = 8 * n_time * n_regions * 4  # 8 members of float32 samples
+    ens.isel(seed=[0]).compute(scheduler="synchronous")  # compile outside the measurement
+    tracemalloc.start()
+    try:
+        result = ens.compute(scheduler="synchronous")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < chunk_series / 10  # the sweep's series would be members // 8 = 2 chunks
+    assert np.isfinite(result.bold).all() and np.abs(result.bold).max() > 0

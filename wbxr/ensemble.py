@@ -9,6 +9,11 @@ result is a lazy, dask-backed :class:`xarray.Dataset` with dims
 runs until it is computed (``.compute()``, ``.to_zarr()``, a reduction, ...), and with a
 ``dask.distributed`` client active the chunks run on its workers.
 
+The in-loop monitors of :mod:`wbxr.monitors` (BOLD, temporal averages, EEG/MEG lead
+fields, subsampling) run inside the same compiled call, for every member, exactly as in
+:func:`wbxr.simulate`: a sweep that records only BOLD never holds a neural time series,
+not even inside a task.
+
 The chunks form a regular grid over the member dims (every chunk but the last along each
 dim has the same size, one ``speed`` value per chunk), so each chunk is exactly one chunk
 of every variable: ``result.to_zarr(path)`` and :func:`wbxr.save_ensemble` write the
@@ -426,8 +431,14 @@ def ensemble(
     ----------
     net
         The network; swept values replace its ``k``, ``speed`` or model parameters.
-    duration, dt, transient, sample_every, monitors, method, initial_state
+    duration, dt, transient, sample_every, method, initial_state
         As in :func:`wbxr.simulate`.
+    monitors
+        As in :func:`wbxr.simulate`: names of state variables (recorded every
+        ``sample_every``) and in-loop monitors of :mod:`wbxr.monitors`
+        (:class:`~wbxr.monitors.Bold`, :class:`~wbxr.monitors.TemporalAverage`,
+        :class:`~wbxr.monitors.Subsample`, :class:`~wbxr.monitors.LeadField`), computed
+        for every member inside the chunk's compiled call.  Default: every state variable.
     seeds
         The noise seeds (one ensemble member per seed and parameter combination).
     sweep
@@ -442,20 +453,29 @@ def ensemble(
     reduce
         What each member leaves in the result:
 
-        - ``None`` (default): the time series, one variable per monitor with dims
-          ``("seed", *sweep, "time", "region")``.
-        - ``"fc"``: each member's functional connectivity (Pearson correlation over the
-          recorded samples) accumulated inside the compiled call with Welford's update,
-          so no time series exists at all: variables ``fc_<monitor>`` with dims
-          ``("seed", *sweep, "region_i", "region_j")``.
-        - ``"fc+fcd"``: ``fc_<monitor>`` as :func:`wbxr.analysis.fc` and
-          ``fcd_<monitor>`` as :func:`wbxr.analysis.fcd` with ``fcd_window`` and
-          ``fcd_step`` (dims ``("window_i", "window_j")``), computed inside the task
-          from the chunk's time series, which never leave the task.
+        - ``None`` (default): the time series, one variable per state variable with
+          dims ``("seed", *sweep, "time", "region")`` and one per in-loop monitor with
+          dims ``("seed", *sweep, "time_<name>", "region")`` (``"sensor"`` for a lead
+          field), coordinates, units and attributes as :func:`wbxr.simulate` gives them.
+        - ``"fc"``: each member's functional connectivity, variables ``fc_<name>`` with
+          dims ``("seed", *sweep, "region_i", "region_j")``.  For a state variable it is
+          the Pearson correlation over the recorded samples, accumulated inside the
+          compiled call with Welford's update, so no time series exists at all; for an
+          in-loop monitor (BOLD: the usual comparison with empirical FC) it is
+          :func:`wbxr.analysis.fc` of the member's monitor output, computed in the task
+          from the chunk's (short) series, which never reach the result.
+        - ``"fc+fcd"``: ``fc_<name>`` as :func:`wbxr.analysis.fc` and ``fcd_<name>``
+          as :func:`wbxr.analysis.fcd` with ``fcd_window`` and ``fcd_step`` (dims
+          ``("window_i", "window_j")``) of every state variable and in-loop monitor
+          (each over its own time dim; the window must fit every series), computed
+          inside the task from the chunk's time series, which never leave the task.
+          With ``"fc"`` and ``"fc+fcd"`` a lead field (sensors, not regions) is a
+          ValueError: give a function for it.
         - a function ``reduce(member) -> {name: DataArray}`` (or a Dataset): ``member``
           is one member's Dataset exactly as :func:`wbxr.simulate` returns it (dims
-          ``("time", "region")``, units, provenance attributes), plus scalar
-          coordinates ``seed`` and the swept values.  Each returned DataArray (or
+          ``("time", "region")``, the in-loop monitors on ``time_<name>``, units,
+          provenance attributes), plus scalar coordinates ``seed`` and the swept
+          values.  Each returned DataArray (or
           number) becomes a variable with dims ``("seed", *sweep, *its dims)``; its
           dimension coordinates are kept.  The function runs in the dask task, on the
           time series of one chunk, which are discarded after the task: a sweep of
@@ -510,6 +530,19 @@ def ensemble(
     ...     return {"x_std": member.x.std("time").mean("region")}
     >>> wbxr.ensemble(net, duration=100.0, dt=0.1, seeds=range(3), reduce=spread).x_std.dims
     ('seed',)
+
+    BOLD of every member, computed inside the loop (no neural samples are kept), and
+    the FC of each member's BOLD:
+
+    >>> bold = wbxr.monitors.Bold("x", tr=500.0)
+    >>> ens = wbxr.ensemble(net, duration=5000.0, dt=0.5, seeds=range(2),
+    ...                     sweep={"k": [0.0, 0.5]}, monitors=[bold])
+    >>> ens.bold.dims, ens.bold.shape, ens.time_bold.values[:3].tolist()
+    (('seed', 'k', 'time_bold', 'region'), (2, 2, 10, 8), [500.0, 1000.0, 1500.0])
+    >>> fc = wbxr.ensemble(net, duration=5000.0, dt=0.5, seeds=range(2),
+    ...                    sweep={"k": [0.0, 0.5]}, monitors=[bold], reduce="fc")
+    >>> fc.fc_bold.dims, bool(np.allclose(np.diagonal(fc.fc_bold.values, axis1=-2, axis2=-1), 1.0))
+    (('seed', 'k', 'region_i', 'region_j'), True)
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a wbxr.Network, got {net!r}")
