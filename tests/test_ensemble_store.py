@@ -64,6 +64,25 @@ def test_save_writes_every_chunk_and_marks_the_members_completed(net, tmp_path):
     assert stored.x.encoding["chunks"] == (1, 2, 60, 8)  # the ensemble's chunks: 2 k values
 
 
+def test_in_loop_monitors_round_trip_through_the_store(net, tmp_path):
+    """BOLD and a lead field (its own time dims, a sensor dim with string labels) are stored and resumed."""
+    gain = np.ones((2, 8)) / 8
+    monitors = [wbxr.monitors.Bold("x", tr=2.5), wbxr.monitors.LeadField("x", gain, sensors=["Fz", "Cz"], period=1.0)]
+    ens = wbxr.ensemble(net, seeds=range(2), sweep={"k": [0.0, 0.4]}, monitors=monitors, chunk_size=2, **RUN)
+    stored = wbxr.save_ensemble(ens, tmp_path / "bold.zarr")
+    assert bool(stored.completed.all()) and "time" not in stored.dims
+    expected = ens.compute()
+    for name in ("bold", "eeg", "nonfinite_time"):
+        np.testing.assert_array_equal(stored[name].values, expected[name].values)
+        assert stored[name].dims == expected[name].dims and stored[name].attrs == expected[name].attrs
+    for coord in ("time_bold", "time_eeg"):
+        xr.testing.assert_identical(stored[coord], expected[coord])
+    assert list(stored.sensor.values) == ["Fz", "Cz"]
+    assert stored.bold.encoding["chunks"] == (1, 2, 12, 8)  # one chunk per seed, all of time_bold
+    again = wbxr.save_ensemble(ens, tmp_path / "bold.zarr")  # the same ensemble: accepted, nothing to do
+    np.testing.assert_array_equal(again.bold.values, expected.bold.values)
+
+
 def test_an_interrupted_sweep_resumes_without_recomputing_finished_chunks(net, tmp_path):
     reduction = CountingReduction()
     kwargs = dict(seeds=range(4), sweep={"k": [0.1, 0.3]}, chunk_size=2, reduce=reduction, **RUN)

@@ -139,7 +139,8 @@ def save_ensemble(result: xr.Dataset, store: Any, *, progress: bool = False) -> 
     Parameters
     ----------
     result
-        A lazy Dataset from :func:`wbxr.ensemble` (any ``reduce``).
+        A lazy Dataset from :func:`wbxr.ensemble` (any ``reduce``, in-loop monitors
+        such as BOLD included: each keeps its own time dim, stored whole per chunk).
     store
         Path of the zarr store (a directory) or a zarr store object.  An existing store
         must have been started by the same ensemble (same seeds, swept values,
