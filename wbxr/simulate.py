@@ -570,7 +570,7 @@ def prepare_run(
     observers = [m for m in monitors if isinstance(m, Monitor)]
     if observers and not in_loop_monitors:
         raise ValueError(
-            f"monitors contains {observers[0]!r}: in-loop monitors are supported by wbxr.simulate; "
+            f"monitors contains {observers[0]!r}: in-loop monitors are supported by wbxr.simulate and wbxr.ensemble; "
             "here give names of state variables"
         )
     for name in names + [m.variable for m in observers]:
