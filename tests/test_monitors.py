@@ -117,9 +117,12 @@ def test_bad_monitor_arguments(make, error, match):
     with pytest.raises(error, match=match):
         make()
 
-def test_ensemble_names_what_it_supports(net):
-    with pytest.raises(ValueError, match="in-loop monitors are supported by wbxr.simulate"):
-        wbxr.ensemble(net, duration=10.0, dt=0.1, seeds=[0], monitors=[Bold("x")])
+def test_a_caller_without_in_loop_monitors_names_the_ones_that_have_them(net):
+    from wbxr.simulate import prepare_run
+
+    with pytest.raises(ValueError, match="in-loop monitors are supported by wbxr.simulate and wbxr.ensemble"):
+        prepare_run(net, 10.0, 0.1, 0.0, None, [Bold("x")], "euler", None)
+
 
 def test_bold_only_keeps_no_neural_samples(net):
     ds = wbxr.simulate(net, duration=3000.0, dt=0.5, monitors=[Bold("x", tr=500.0)])
