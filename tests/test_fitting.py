@@ -211,6 +211,27 @@ def test_select_reads_names_nested_and_dotted_masks():
 
 
 # -- noise parameters -----------------------------------------------------------------------
+def test_noise_parameters_enter_the_traced_processes():
+    """OU sigma (per region, some regions free) and tau: put into the discretised model's noise."""
+    model = wbxr.models.Hopf(a=-0.2, w=0.3, noise={"x": wbxr.noise.White(0.05),
+                                                   "y": wbxr.noise.OU(sigma=np.linspace(0.1, 0.2, 8), tau=5.0)})
+    net = wbxr.Network(model, CONN, speed=10.0, k=0.3)
+    target = xr.DataArray(np.eye(8), dims=("region_i", "region_j"),
+                          coords={"region_i": net.labels, "region_j": net.labels})
+    free = wbxr.fitting.mask(net, noise={"y": {"sigma": np.arange(8) >= 6, "tau": True}})
+    setup = setup_fit(net, target, params=free, duration=40.0, dt=0.5)
+    assert [(slot.name, slot.shape, slot.transform.lower) for slot in setup.problem.slots] == [
+        ("noise.y.sigma", (2,), 0.0), ("noise.y.tau", (), 0.0)]
+    same = fit_problem.step_params(setup.u0, setup.data, setup.problem).model.noise
+    np.testing.assert_allclose(same["y"].sigma, np.linspace(0.1, 0.2, 8), rtol=1e-6)
+    np.testing.assert_allclose(same["y"].tau, np.full(8, 5.0), rtol=1e-6)
+    moved = fit_problem.step_params(setup.u0 + 1.0, setup.data, setup.problem).model.noise
+    np.testing.assert_array_equal(moved["y"].sigma[:6], setup.data.base.model.noise["y"].sigma[:6])
+    assert np.all(np.asarray(moved["y"].sigma[6:]) > np.asarray(same["y"].sigma[6:]))
+    assert float(moved["y"].tau[0]) > 5.5 and moved["x"] is setup.data.base.model.noise["x"]
+    assert setup.data.base.model.noise["y"].tau.shape == (8,)  # the base is left as it was
+
+
 def test_gradient_fit_recovers_the_noise_intensity_from_a_spectrum():
     """sigma of the white noise on x and y, from 50 % above, comes back within 5 % (shared seed)."""
     net = noisy_hopf()
@@ -379,6 +400,22 @@ def small_target():
         ({"var": "z"}, ValueError, "var='z'"),
         ({"duration": -1.0}, ValueError, "duration"),
         ({"loss_options": {"nperseg": 4}}, ValueError, "loss_options has keys"),
+        # masks and noise parameters
+        ({"params": {"k": np.ones(8, bool)}}, ValueError, r"params\['k'\] must be True or False"),
+        ({"params": {"a": np.ones(3, bool)}}, ValueError, r"params\['a'\] must be .* shape \(8,\).* got shape \(3,\)"),
+        ({"params": {"a": np.ones(8)}}, TypeError, r"params\['a'\] must be True, False or a boolean array"),
+        ({"params": {"a": None}}, TypeError, r"params\['a'\]"),
+        ({"params": {"k": False, "a": np.zeros(8, bool)}}, ValueError, "selects nothing"),
+        ({"params": {"weights": np.eye(8, dtype=bool)}}, ValueError, "do not exist.*R0 <- R0"),
+        ({"params": {"speed": True}}, ValueError, "params contains 'speed'"),
+        ({"params": {"a": xr.DataArray(np.ones(8, bool), dims="region", coords={"region": list("ABCDEFGH")})}},
+         ValueError, "labels .* do not match"),
+        ({"params": ["noise.z.sigma"]}, ValueError, "no noise on 'z'"),
+        ({"params": ["noise.x.tau"]}, ValueError, r"has the parameters \['sigma'\]"),
+        ({"params": {"noise": {"x": {"sigma": True}}, "noise.x.sigma": True}}, ValueError, "twice"),
+        ({"params": {"noise": {"x": True}}}, TypeError, r"params\['noise'\]\['x'\] must map"),
+        ({"params": ["noise.x.sigma"], "bounds": {"noise.x.sigma": (-1.0, None)}}, ValueError, "non-negative"),
+        ({"params": [0]}, TypeError, "parameter names"),
     ],
 )
 def test_bad_arguments_are_rejected_before_compiling(small_target, compile_count, changes, error, message):

@@ -464,15 +464,18 @@ def fit(
     loss_options: Mapping[str, Any] | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> FitResult:
-    r"""Fit global coupling, model parameters and connection weights to data.
+    r"""Fit global coupling, model and noise parameters and connection weights to data.
 
     Minimises :math:`L(\theta)`, a distance between what the network simulated with the
     parameters :math:`\theta` produces and the target (see :mod:`wbxr.fitting.losses`),
     starting from the network's own values.  Each evaluation runs the network for every
     seed in one compiled call (same seeds every time, so :math:`L` is deterministic) and
-    averages over them.  Bounds become smooth changes of variable
-    (:mod:`wbxr.fitting.transforms`).  Changing the starting values, the target or the
-    seeds (same count) never recompiles.
+    averages over them.  Only the free entries :math:`\theta_{\mathrm{free}}` selected by
+    ``params`` are optimised; the others keep the network's values exactly.  Because the
+    standard normals are fixed by the seeds, :math:`L` is smooth in noise amplitudes too
+    (white noise adds :math:`\sigma\sqrt{dt}\,\xi_n` per step), so they can be fitted by
+    gradient.  Bounds become smooth changes of variable (:mod:`wbxr.fitting.transforms`).
+    Changing the starting values, the target or the seeds (same count) never recompiles.
 
     Parameters
     ----------

@@ -159,7 +159,7 @@ def _unknown(net: Network, name: str) -> ValueError:
                 f"params contains {name!r}, but {type(net.model).__name__} has no noise on {var!r}; "
                 f"the noise parameters are {sorted(n for n in _names(net) if n.startswith('noise.'))}"
             )
-        if field in _NOT_FITTED and field in noise_fields_all(net)[var]:
+        if field in _NOT_FITTED and field in _traced_noise_fields(net)[var]:
             return ValueError(f"params contains {name!r}, which cannot be fitted: {_NOT_FITTED[field]}")
         return ValueError(
             f"params contains {name!r}; the noise on {var!r} ({type(net.model.noise[var]).__name__}) "
@@ -174,7 +174,7 @@ def _unknown(net: Network, name: str) -> ValueError:
     )
 
 
-def noise_fields_all(net: Network) -> dict[str, list[str]]:
+def _traced_noise_fields(net: Network) -> dict[str, list[str]]:
     """Every traced field of each noise process (fittable or not)."""
     return {
         var: [path[0].name for path, _ in jax.tree_util.tree_flatten_with_path(process)[0]]

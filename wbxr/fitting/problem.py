@@ -8,8 +8,9 @@ bound transform (:mod:`wbxr.fitting.transforms`) into the traced
 regions (or some connections) writes its values into those entries and leaves the others
 at the network's values.  Noise parameters enter the noise processes of the traced model:
 the standard normals are fixed by the seeds, so the run is a smooth function of, e.g., the
-intensity :math:`\sigma` of white noise (the Wiener term is :math:`\sigma\sqrt{dt}\,\xi_n`).  The run is
-:func:`wbxr.simulate.run_members` with one member per noise seed (the same seeds at every
+intensity :math:`\sigma` of white noise (the Wiener term is :math:`\sigma\sqrt{dt}\,\xi_n`).
+
+The run is :func:`wbxr.simulate.run_members` with one member per noise seed (the same seeds at every
 evaluation: common random numbers, so the objective is a smooth deterministic function of
 :math:`u`), with the FC accumulated inside the loop when the loss needs only FC, and with
 :func:`jax.checkpoint` over chunks of steps so that reverse-mode memory grows with the

@@ -27,7 +27,6 @@ import dataclasses
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 __all__ = ["Transform", "check_bounds"]
