@@ -37,24 +37,31 @@ def assert_same(part, whole):
 
 @pytest.mark.parametrize("method", ["euler", "heun"])
 def test_a_continued_run_equals_the_longer_run(net, method):
+    """The hand-over at 100 ms falls inside a BOLD period (40 ms) and an average (7.5 ms).
+
+    The continuation (60 ms, Euler) is the program of the chunks of
+    ``test_chunks_equal_one_shot_...``: one compilation fewer.
+    """
     kw = {"dt": 0.1, "sample_every": 0.5, "method": method, "monitors": MONITORS, "seed": 11}
-    whole = wbxr.simulate(net, duration=300.0, **kw)
+    whole = wbxr.simulate(net, duration=160.0, **kw)
     first = wbxr.simulate(net, duration=100.0, keep_state=True, **kw)
-    rest = wbxr.simulate(net, duration=200.0, initial=first, **kw)
-    assert rest.time.values[0] == 100.5 and rest.time.values[-1] == 300.0
-    assert rest.time_bold.values.tolist() == [120.0, 160.0, 200.0, 240.0, 280.0]
+    rest = wbxr.simulate(net, duration=60.0, initial=first, **kw)
+    assert rest.time.values[0] == 100.5 and rest.time.values[-1] == 160.0
+    assert rest.time_bold.values.tolist() == [120.0, 160.0]
+    assert rest.time_y_average.size == 8  # 105, 112.5, ..., 157.5: the first straddles the hand-over
     assert_same(first, whole)
     assert_same(rest, whole)
     assert first.attrs["final_step"] == 1000
 
 
 def test_a_continuation_reads_its_seed_from_the_previous_run_and_survives_netcdf(net, tmp_path):
+    """40 ms pieces: the programs of ``test_chunked_runs_reuse_their_compilation``'s chunks."""
     kw = {"dt": 0.1, "monitors": ["x", Bold("x", tr=20.0)]}
-    whole = wbxr.simulate(net, duration=60.0, seed=5, **kw)
-    first = wbxr.simulate(net, duration=30.0, seed=5, keep_state=True, **kw)
+    whole = wbxr.simulate(net, duration=80.0, seed=5, **kw)
+    first = wbxr.simulate(net, duration=40.0, seed=5, keep_state=True, **kw)
     first.to_netcdf(tmp_path / "first.nc")
     with xr.open_dataset(tmp_path / "first.nc") as reopened:
-        rest = wbxr.simulate(net, duration=30.0, initial=reopened.load(), **kw)
+        rest = wbxr.simulate(net, duration=40.0, initial=reopened.load(), **kw)
     assert rest.attrs["seed"] == 5
     assert_same(rest, whole)
 
@@ -80,7 +87,7 @@ def test_chunked_runs_reuse_their_compilation(net, compile_count):
 
 def test_a_continued_run_may_change_parameters(net):
     """Continuing is a state hand-over: a new k applies from the first new step."""
-    first = wbxr.simulate(net, duration=50.0, dt=0.1, keep_state=True, seed=1)
+    first = wbxr.simulate(net, duration=10.0, dt=0.1, keep_state=True, seed=1)
     same = wbxr.simulate(net, duration=10.0, dt=0.1, initial=first)
     other = wbxr.simulate(net.replace(k=2.0), duration=10.0, dt=0.1, initial=first)
     np.testing.assert_array_equal(same.x.values[0] != other.x.values[0], True)
@@ -96,7 +103,7 @@ def test_a_continued_run_may_change_parameters(net):
     ],
 )
 def test_bad_continuations_raise(net, change, match):
-    first = wbxr.simulate(net, duration=change.pop("first_duration", 10.1), dt=0.1,
+    first = wbxr.simulate(net, duration=change.pop("first_duration", 10.0), dt=0.1,
                           keep_state=change.pop("keep_state", True))
     kw = {"duration": 9.0, "dt": 0.1, **change}
     with pytest.raises(ValueError, match=match):
