@@ -74,10 +74,10 @@ def test_schedule_groups_steps_within_the_minimum_delay():
 
 # --- randomness ------------------------------------------------------------------------
 def test_same_seed_same_numbers_other_seed_other_numbers(conn):
-    net = noisy_hopf(conn)
-    a = wbxr.simulate(net, duration=50.0, dt=0.1, seed=1)
-    b = wbxr.simulate(net, duration=50.0, dt=0.1, seed=1)
-    c = wbxr.simulate(net, duration=50.0, dt=0.1, seed=2)
+    net = noisy_hopf(conn)  # 70 ms: the program of the sampling tests above
+    a = wbxr.simulate(net, duration=70.0, dt=0.1, seed=1)
+    b = wbxr.simulate(net, duration=70.0, dt=0.1, seed=1)
+    c = wbxr.simulate(net, duration=70.0, dt=0.1, seed=2)
     np.testing.assert_array_equal(a.x.values, b.x.values)
     assert np.abs(a.x.values - c.x.values).max() > 1e-3
 
@@ -94,26 +94,26 @@ def test_initial_state_given_and_random(conn):
 # --- compilation ----------------------------------------------------------------------
 def test_changing_values_never_recompiles(conn, compile_count):
     net = noisy_hopf(conn)
-    wbxr.simulate(net, duration=20.0, dt=0.1, seed=0)  # compile once
+    wbxr.simulate(net, duration=70.0, dt=0.1, seed=0)  # compiled once (here or by the tests above)
     with compile_count() as counter:
-        wbxr.simulate(net.replace(k=0.1), duration=20.0, dt=0.1, seed=0)
-        wbxr.simulate(net, duration=20.0, dt=0.1, seed=5)
+        wbxr.simulate(net.replace(k=0.1), duration=70.0, dt=0.1, seed=0)
+        wbxr.simulate(net, duration=70.0, dt=0.1, seed=5)
         other = wbxr.models.Hopf(a=np.linspace(-0.1, 0.1, 8), w=0.4, beta=2.0,
                                  noise={"x": wbxr.noise.White(0.01), "y": wbxr.noise.White(0.2)})
-        wbxr.simulate(net.replace(model=other), duration=20.0, dt=0.1, seed=0)
-        wbxr.simulate(net, duration=20.0, dt=0.1, initial_state={"x": 0.3, "y": 0.0}, seed=0)
+        wbxr.simulate(net.replace(model=other), duration=70.0, dt=0.1, seed=0)
+        wbxr.simulate(net, duration=70.0, dt=0.1, initial_state={"x": 0.3, "y": 0.0}, seed=0)
         conn2 = conn.copy(deep=True)
         conn2["weights"] = conn2.weights * 1.5
-        wbxr.simulate(net.replace(conn=conn2), duration=20.0, dt=0.1, seed=0)
+        wbxr.simulate(net.replace(conn=conn2), duration=70.0, dt=0.1, seed=0)
     assert counter.count == 0
 
 
 def test_changing_the_run_shape_does_recompile(conn, compile_count):
     """Guards the counter itself: a new duration is a new program."""
     net = noisy_hopf(conn)
-    wbxr.simulate(net, duration=20.0, dt=0.1)
+    wbxr.simulate(net, duration=70.0, dt=0.1)
     with compile_count() as counter:
-        wbxr.simulate(net, duration=23.0, dt=0.1)
+        wbxr.simulate(net, duration=73.0, dt=0.1)
     assert counter.count >= 1
 
 
@@ -134,7 +134,7 @@ def test_attrs_record_the_run(hopf_net):
 @pytest.mark.parametrize("engine", ["scipy", "netcdf4"])
 def test_netcdf_round_trip(hopf_net, tmp_path, engine):
     pytest.importorskip("netCDF4" if engine == "netcdf4" else "scipy")
-    ds = wbxr.simulate(hopf_net, duration=20.0, dt=0.1, transient=5.0)
+    ds = wbxr.simulate(hopf_net, duration=60.0, dt=0.1, transient=12.34)  # the transient test's program
     path = tmp_path / "run.nc"
     ds.to_netcdf(path, engine=engine)
     with xr.open_dataset(path, engine=engine) as back:
