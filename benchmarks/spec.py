@@ -140,8 +140,12 @@ def summarize(x: np.ndarray) -> str:
 
 
 def cpu_jax() -> None:
-    """Force JAX onto the CPU in 32-bit (call before importing jax)."""
-    os.environ["JAX_PLATFORMS"] = "cpu"
+    """Put JAX on the CPU in 32-bit (call before importing jax).
+
+    ``BENCH_JAX_PLATFORMS`` (e.g. ``cuda``) names another platform: ``gpu_suite.py`` uses
+    it to run the same task code on a GPU.
+    """
+    os.environ["JAX_PLATFORMS"] = os.environ.get("BENCH_JAX_PLATFORMS", "cpu")
     os.environ.setdefault("JAX_ENABLE_X64", "0")
 
 

@@ -338,11 +338,28 @@ def test_peak_memory_of_a_reduced_sweep_is_bounded_by_the_chunk(conn):
 def test_the_default_chunk_is_a_power_of_two_that_gives_every_core_work(n_members, n_cores):
     from wbxr.ensemble import DEFAULT_CHUNK_SIZE, default_chunk_size
 
-    size = default_chunk_size(n_members, n_cores)
+    size = default_chunk_size(n_members, n_cores, platform="cpu")
     assert size & (size - 1) == 0 and 1 <= size <= DEFAULT_CHUNK_SIZE
     per_core = -(-n_members // n_cores)
     assert size <= per_core  # no core is left without a chunk for lack of members
     assert size == DEFAULT_CHUNK_SIZE or 2 * size > per_core  # the largest such
+
+
+@given(n_members=st.integers(1, 10_000), platform=st.sampled_from(["gpu", "cuda", "rocm", "tpu"]))
+def test_on_an_accelerator_the_default_chunk_holds_every_member_up_to_a_cap(n_members, platform):
+    from wbxr.ensemble import ACCELERATOR_CHUNK_SIZE, default_chunk_size
+
+    size = default_chunk_size(n_members, n_cores=2, platform=platform)
+    assert size == min(n_members, ACCELERATOR_CHUNK_SIZE) and ACCELERATOR_CHUNK_SIZE >= 1000
+
+
+def test_the_default_chunk_follows_jax_default_backend():
+    import jax
+
+    from wbxr.ensemble import default_chunk_size
+
+    expected = 16 if jax.default_backend() == "cpu" else 64
+    assert default_chunk_size(64, n_cores=2) == default_chunk_size(64, n_cores=2, platform=jax.default_backend()) == expected
 
 
 # -- in-loop monitors (wbxr.monitors) ------------------------------------------------------

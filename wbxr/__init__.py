@@ -11,7 +11,7 @@
 
 __version__ = "0.1.0"
 
-from . import analysis, coupling, io, models, monitors, noise, viz, widgets  # noqa: E402
+from . import analysis, coupling, io, models, monitors, noise, viz  # noqa: E402
 from . import accessor as _accessor  # noqa: E402,F401  (registers the .wb accessor)
 from .compilation_cache import use_compilation_cache  # noqa: E402
 from .connectome import connectome, validate_connectome  # noqa: E402
@@ -52,3 +52,13 @@ __all__ = [
     "viz",
     "widgets",
 ]
+
+
+def __getattr__(name: str):
+    """``wbxr.widgets`` is imported on first use: ipywidgets (and IPython) load only then,
+    so scripts, dask workers and GPU nodes without a notebook need neither."""
+    if name == "widgets":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.widgets")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
