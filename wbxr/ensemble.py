@@ -32,6 +32,7 @@ lists them.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import math
 import os
@@ -49,7 +50,7 @@ import xarray as xr
 
 from ._units import SPEED_UNIT, SPEED_UNIT_NAME, UNITLESS_UNIT, time_ms, to_magnitude
 from .models.base import parameter_fields
-from .network import Network, StepParams, stack_members
+from .network import Network, StepParams, region_parameters, stack_members
 from .simulate import (
     MonitorPlan,
     RunSpec,
@@ -140,12 +141,16 @@ def _sweep_values(net: Network, sweep: Mapping[str, Any] | None) -> dict[str, np
     return values
 
 
-def _member_network(net: Network, point: Mapping[str, float]) -> Network:
-    changes = {name: value for name, value in point.items() if name in ("k", "speed")}
+def _member_parameters(net: Network, base: StepParams, point: Mapping[str, float], dtype: Any) -> StepParams:
+    """One member's traced parameters: ``base`` (its speed's discretisation) with the
+    member's ``k`` and model parameters, in numpy, as :meth:`Network.discretize` gives
+    them (the model's ``replace`` validates the values).  Nothing else is rebuilt per
+    member: a k-sweep of 1024 members spent 4.9 s validating and discretising one network
+    per member on a GPU machine, 3.5 times the simulation itself."""
     model_changes = {name: value for name, value in point.items() if name not in ("k", "speed")}
-    if model_changes:
-        changes["model"] = net.model.replace(**model_changes)
-    return net.replace(**changes) if changes else net
+    model = net.model.replace(**model_changes) if model_changes else net.model
+    k = np.asarray(point.get("k", net.k), dtype)
+    return base._replace(model=region_parameters(model, net.n_regions, dtype, xp=np), k=k)
 
 
 def block_shape(shape: Sequence[int], chunk_size: int, first_free: int) -> tuple[int, ...]:
@@ -595,11 +600,10 @@ def ensemble(
         """What sets a member's network: its swept values (not its seed)."""
         return tuple(sorted((name, float(axes[name][i])) for name, i in zip(internal, index) if name != "seed"))
 
-    networks = {}
-    for index in itertools.product(*(range(n) for n in shape)):
-        key = member_key(index)
-        if key not in networks:
-            networks[key] = _member_network(net, dict(key))
+    # One network (connectome, delays) per speed; the other swept values only change the
+    # traced parameters of the speed's discretisation.
+    speeds = sweep_values.get("speed", [None])
+    networks = {speed: net if speed is None else net.replace(speed=float(speed)) for speed in speeds}
 
     # One compiled program for all members: the smallest block, the longest history.
     min_delays = [m for m in (n.min_delay(spec.dt) for n in networks.values()) if m is not None]
@@ -608,10 +612,17 @@ def ensemble(
         spec.n_samples, spec.steps_per_sample, max_block, spec.n_transient_samples
     )
     longest = max(int(n.delay_steps(spec.dt).max()) for n in networks.values())
-    discretized = {
-        key: member_net.discretize(spec.dt, method, steps_block, spec.dtype, max_delay=longest)
-        for key, member_net in networks.items()
+    by_speed = {
+        speed: speed_net.discretize(spec.dt, method, steps_block, spec.dtype, max_delay=longest)
+        for speed, speed_net in networks.items()
     }
+    discretized = {}
+    for index in itertools.product(*(range(n) for n in shape)):
+        key = member_key(index)
+        if key not in discretized:
+            point = dict(key)
+            plan, base = by_speed[point.get("speed")]
+            discretized[key] = (plan, _member_parameters(net, base, point, spec.dtype))
 
     # One dask task per chunk of the member grid, all padded to the same member count: a
     # power of two (at least 2), because XLA on the CPU contracts multiply-adds into FMAs
@@ -670,7 +681,7 @@ def _chunk_arrays(keys, points, sizes, discretized, schedule, spec, padded_size,
     """Lazy arrays of one chunk of members sharing the delays (padded to ``padded_size``)."""
     n_real = len(points)
     padded_keys = keys + [keys[-1]] * (padded_size - n_real)
-    params = stack_members([discretized[key][1] for key in padded_keys])
+    params = stack_members([discretized[key][1] for key in padded_keys], xp=np)
     seeds = np.asarray([p["seed"] for p in points] + [points[-1]["seed"]] * (padded_size - n_real), np.uint32)
     plan = discretized[padded_keys[0]][0]
     run = dask.delayed(_run_chunk, pure=True)(
@@ -683,6 +694,17 @@ def _chunk_arrays(keys, points, sizes, discretized, schedule, spec, padded_size,
     }
     arrays["nonfinite_time"] = da.from_delayed(run["nonfinite_time"], shape=sizes, dtype=float)
     return arrays
+
+
+@functools.partial(jax.jit, static_argnums=(1, 2))
+def _real_members(values: jax.Array, n_real: int, order: tuple[int, ...]) -> jax.Array:
+    """The real members of a chunk's output (members innermost), axes in ``order``.
+
+    Transposed on the device, so that each variable reaches numpy as one contiguous block:
+    numpy transposing T4's 1024-member output took 0.67 s on the host of a GPU machine,
+    twice the simulation.
+    """
+    return jnp.transpose(values[..., :n_real], order)
 
 
 def _run_chunk(params: StepParams, seeds, initial_values, given_initial, monitor_data, plan, schedule, spec,
@@ -705,19 +727,16 @@ def _run_chunk(params: StepParams, seeds, initial_values, given_initial, monitor
     result, first_bad = output[:2]
     first_bad = np.asarray(first_bad)[:n_real]
     nonfinite_time = np.where(first_bad < 0, np.nan, first_bad * spec.dt)
-    result = np.asarray(result)
+    # (time, monitors, N, M) -> (monitors, M, time, N); FC (monitors, N, N, M) -> (monitors, M, N, N)
+    result = np.asarray(_real_members(result, n_real, (0, 3, 1, 2) if reduction.in_loop == "fc" else (1, 3, 0, 2)))
     # each in-loop monitor's outputs written, (members, time_<name>, output)
     series = {
-        o.name: np.moveaxis(np.asarray(values)[: o.shape[0], :, :n_real], -1, 0)
+        o.name: np.asarray(_real_members(values, n_real, (2, 0, 1)))[:, : o.shape[0]]
         for o, values in zip(reduction.observed, output[2] if monitor_plans else ())
     }
-    if reduction.function is None:  # (time, monitors, N, M) or (monitors, N, N, M)
-        per_monitor = result if reduction.in_loop == "fc" else np.swapaxes(result, 0, 1)
+    if reduction.function is None:
         prefix = "fc_" if reduction.observed_fc else ""
-        arrays = {
-            prefix + name: np.moveaxis(per_monitor[column, ..., :n_real], -1, 0)
-            for column, name in enumerate(spec.monitors)
-        }
+        arrays = {prefix + name: result[column] for column, name in enumerate(spec.monitors)}
         failed = np.isfinite(nonfinite_time)
         for o in reduction.observed:
             if reduction.observed_fc:
@@ -743,7 +762,7 @@ def _run_chunk(params: StepParams, seeds, initial_values, given_initial, monitor
 
 
 def _reduce_members(result, series, nonfinite_time, points, spec, reduction: _Reduction) -> dict[str, np.ndarray]:
-    """Apply a per-member reduction to the samples ``(time, monitors, N, M)`` of a chunk.
+    """Apply a per-member reduction to the samples ``(monitors, M, time, N)`` of a chunk.
 
     ``series`` holds each in-loop monitor's outputs ``(members, time_<name>, output)``.
     """
@@ -753,7 +772,7 @@ def _reduce_members(result, series, nonfinite_time, points, spec, reduction: _Re
             for values in arrays.values():
                 values[member] = np.nan
             continue
-        values = np.moveaxis(result[..., member], 1, 0)  # (monitors, time, N)
+        values = result[:, member]  # (monitors, time, N)
         ds = _member_dataset(values, reduction.time, reduction.region, reduction.attrs,
                              reduction.variable_attrs, point, reduction.observed,
                              {name: values[member] for name, values in series.items()})

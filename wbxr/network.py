@@ -59,6 +59,7 @@ __all__ = [
     "NetworkState",
     "advance_block",
     "noise_rows",
+    "region_parameters",
     "stack_members",
 ]
 
@@ -344,10 +345,7 @@ class Network:
             block=block,
             layout=layout,
         )
-        n = self.n_regions
-        model = jax.tree_util.tree_map(
-            lambda value: jnp.broadcast_to(jnp.asarray(value, dtype), (n,)), self._model
-        )
+        model = region_parameters(self._model, self.n_regions, dtype)
         instantaneous = InstantaneousWeights(
             None if instantaneous.zero_delay is None else jnp.asarray(instantaneous.zero_delay, dtype),
             jnp.asarray(instantaneous.self_weight, dtype),
@@ -399,11 +397,28 @@ class StepParams(NamedTuple):
     coupling: Coupling  #: the coupling function with its (shared) parameters
 
 
-def stack_members(members: Sequence[StepParams]) -> StepParams:
+def region_parameters(model: NodeModel, n_regions: int, dtype: Any, xp: Any = jnp) -> NodeModel:
+    """The model with every parameter an ``(n_regions,)`` array of ``dtype`` (``xp``: jnp or np).
+
+    What :meth:`Network.discretize` traces; ensembles build their members' parameters
+    with ``xp=np`` (the same numbers, no device arrays per member).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import wbxr
+    >>> region_parameters(wbxr.models.Hopf(a=0.1), 3, np.float32, xp=np).a
+    array([0.1, 0.1, 0.1], dtype=float32)
+    """
+    return jax.tree_util.tree_map(lambda value: xp.broadcast_to(xp.asarray(value, dtype), (n_regions,)), model)
+
+
+def stack_members(members: Sequence[StepParams], xp: Any = jnp) -> StepParams:
     """Stack the parameters of members that share the connectome and delays.
 
     The model parameters and ``k`` get a trailing member axis; edges and instantaneous
-    weights are taken from the first member (all members must share them).
+    weights are taken from the first member (all members must share them).  ``xp=np``
+    stacks numpy parameters in numpy.
 
     Examples
     --------
@@ -416,9 +431,9 @@ def stack_members(members: Sequence[StepParams]) -> StepParams:
     ((8, 2), [0.5, 0.20000000298023224])
     """
     first = members[0]
-    stack = lambda *leaves: jnp.stack(leaves, axis=-1)  # noqa: E731
+    stack = lambda *leaves: xp.stack(leaves, axis=-1)  # noqa: E731
     model = jax.tree_util.tree_map(stack, *[m.model for m in members])
-    k = jnp.stack([m.k for m in members])
+    k = xp.stack([m.k for m in members])
     return StepParams(model, k, first.edges, first.instantaneous, first.coupling)
 
 
