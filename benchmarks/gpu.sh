@@ -29,14 +29,14 @@ step() {  # step NAME SECONDS COMMAND...: run with a limit, log to OUT_DIR/NAME.
 
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm,clocks.mem --format=csv >"$OUT_DIR/gpu.txt" 2>&1
 cat "$OUT_DIR/gpu.txt"
-step check 60 python3 benchmarks/gpu_check.py
+step check 45 python3 benchmarks/gpu_check.py
 cat "$OUT_DIR/check.log" | tail -4
-step wbxr 150 python3 benchmarks/gpu_suite.py --system wbxr --t4-duration 1000 \
+step wbxr 120 python3 benchmarks/gpu_suite.py --system wbxr --t4-duration 1000 \
     --jobs T1 T2 T3:8 T3:80 T3:400 T3:1000 T4:16 T4:1024 T3:2000 T3:4000
-step vbjax 100 python3 benchmarks/gpu_suite.py --system vbjax --t4-duration 1000 \
+step vbjax 80 python3 benchmarks/gpu_suite.py --system vbjax --t4-duration 1000 \
     --jobs T1 T2 T3:8 T3:80 T3:400 T3:1000 T4:16 T4:1024 T3:2000 T3:4000
-step ensemble 110 python3 benchmarks/bench_ensemble.py --duration 1000 --repeats 1 \
-    --seeds 1024 --sweep-members 1024 --chunk-sizes 16 128 1024 --loop-members 16
+step ensemble 80 python3 benchmarks/bench_ensemble.py --duration 1000 --repeats 1 \
+    --seeds 1024 --sweep-members 1024 --chunk-sizes 128 1024 --loop-members 16
 grep -h '^{' "$OUT_DIR/wbxr.log" "$OUT_DIR/vbjax.log" >"$OUT_DIR/suite.jsonl"
 python3 benchmarks/gpu_suite.py --summarize "$OUT_DIR/suite.jsonl" | tee "$OUT_DIR/table.md"
 tail -12 "$OUT_DIR/ensemble.log"
