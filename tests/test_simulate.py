@@ -1,6 +1,7 @@
 """wbxr.simulate: sampling, determinism, compilation, provenance, errors, known dynamics."""
 
 import json
+import sys
 
 import brainunit as u
 import numpy as np
@@ -258,3 +259,25 @@ def test_per_region_parameters_act_per_region():
     ds = wbxr.simulate(wbxr.Network(model, conn, k=0.0), duration=10.0, dt=0.01, method="rk4",
                        initial_state={"x": 1.0, "y": 0.0})
     np.testing.assert_allclose(ds.x.values[-1], np.exp(np.array([-0.5, -0.1, 0.0]) * 10.0), rtol=1e-5)
+
+
+# --- the GPU code path, traced on the CPU ------------------------------------------------
+def test_the_accelerator_code_path_gives_the_cpu_numbers(conn, monkeypatch):
+    """On a GPU, groups of steps are unrolled and one member's delayed inputs are summed by
+    a matrix product; traced here as if on a GPU, both give the CPU path's numbers."""
+    import jax
+
+    net = noisy_hopf(conn)
+    on_cpu = wbxr.simulate(net, duration=120.0, dt=0.1, seed=4)
+    unrolls, scan = [], jax.lax.scan
+
+    def spy(*args, **kwargs):
+        unrolls.append(kwargs.get("unroll", 1))
+        return scan(*args, **kwargs)
+
+    monkeypatch.setattr(jax, "default_backend", lambda: "gpu")
+    monkeypatch.setattr(jax.lax, "scan", spy)
+    traced_as_gpu = wbxr.simulate(net, duration=124.0, dt=0.1, seed=4)  # another shape: a fresh trace
+    assert max(unrolls) == sys.modules["wbxr.simulate"].ACCELERATOR_GROUP_UNROLL > 1
+    np.testing.assert_allclose(traced_as_gpu.x.values[:1200], on_cpu.x.values, rtol=0, atol=2e-6)
+    assert np.abs(on_cpu.x.values).max() > 0.01
