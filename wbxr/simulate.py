@@ -774,20 +774,25 @@ def _simulate_members(
         return jax.lax.dynamic_update_slice(out, sampled, (start, zero, zero, zero))
 
     def accumulate(moments, sampled, chunk_index):
-        """Welford's update of the count, mean and co-moment with the recorded samples."""
+        """Merge a chunk's samples into the count, mean and co-moment (Chan et al. 1979).
 
-        def one(moments, sample_and_index):
-            count, mean, comoment = moments
-            x, index = sample_and_index
-            weight = (index >= schedule.n_transient_samples).astype(dtype)
-            count = count + weight
-            delta = x - mean
-            mean = mean + weight * delta / jnp.maximum(count, 1.0)
-            comoment = comoment + weight * delta[:, :, None, :] * (x - mean)[:, None, :, :]
-            return (count, mean, comoment), None
-
+        The chunk's own mean and centred co-moment (one contraction over its samples) are
+        merged with the running ones: as stable as Welford's update per sample, which ran
+        sample by sample and cost a k-sweep reduced to FC a fifth of its time on the CPU.
+        """
+        count, mean, comoment = moments
         indices = chunk_index * sampled.shape[0] + jnp.arange(sampled.shape[0])
-        return jax.lax.scan(one, moments, (sampled, indices))[0]
+        weight = (indices >= schedule.n_transient_samples).astype(dtype)[:, None, None, None]
+        chunk_count = jnp.sum(weight)
+        chunk_mean = jnp.sum(weight * sampled, axis=0) / jnp.maximum(chunk_count, 1.0)
+        centred = weight * (sampled - chunk_mean[None])
+        chunk_comoment = jnp.einsum("tvnm,tvkm->vnkm", centred, centred)
+        total = count + chunk_count
+        delta = chunk_mean - mean
+        mean = mean + delta * (chunk_count / jnp.maximum(total, 1.0))
+        scale = count * chunk_count / jnp.maximum(total, 1.0)
+        comoment = comoment + chunk_comoment + scale * delta[:, :, None, :] * delta[:, None, :, :]
+        return total, mean, comoment
 
     # In-loop monitors: absolute output number e = g // period at sample number g; the
     # outputs after the transient go to rows 0, 1, ...; row n_rows catches the others.
