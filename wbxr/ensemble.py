@@ -71,6 +71,9 @@ __all__ = ["ensemble", "failed_members", "NonFiniteMemberWarning", "MemberReduct
 #: Members per chunk when not given: enough to fill vector units, small enough to stream.
 DEFAULT_CHUNK_SIZE = 16
 
+#: Fewest members a chunk is padded to (see the padding in :func:`ensemble`).
+MIN_PADDED_MEMBERS = 4
+
 #: Members per chunk when not given on a GPU (any platform but the CPU): one compiled call
 #: then keeps the device busy, where a CPU chunk runs on one core.
 ACCELERATOR_CHUNK_SIZE = 1024
@@ -625,9 +628,10 @@ def ensemble(
             discretized[key] = (plan, _member_parameters(net, base, point, spec.dtype))
 
     # One dask task per chunk of the member grid, all padded to the same member count: a
-    # power of two (at least 2), because XLA on the CPU contracts multiply-adds into FMAs
-    # differently for other widths, and then a member's last bits would depend on its chunk.
-    padded_size = max(2, 1 << (math.prod(block) - 1).bit_length())
+    # power of two, at least MIN_PADDED_MEMBERS, because XLA on the CPU contracts
+    # multiply-adds into FMAs differently for other widths (and for 2 members against 4 or
+    # more), and then a member's last bits would depend on its chunk.
+    padded_size = max(MIN_PADDED_MEMBERS, 1 << (math.prod(block) - 1).bit_length())
     monitor_data = tuple(jax.tree.map(np.asarray, monitor.data(spec.dtype)) for monitor in spec.observers)
     pieces = {}
     for chunk_index in itertools.product(*(range(len(c)) for c in grid)):

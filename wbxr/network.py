@@ -543,7 +543,10 @@ def advance_block(
     model = params.model
     model_type = type(model)
     # the model's vector field sees one member: state (n_variables, N), parameters (N,)
-    dfun = jax.vmap(model_type.dfun, in_axes=(-1, -1, -1), out_axes=-1)
+    vector_field = jax.vmap(lambda z, i, p: tuple(model_type.dfun(z, i, p)), in_axes=(-1, -1, -1), out_axes=-1)
+
+    def dfun(z, inputs, params):
+        return jnp.stack(vector_field(z, inputs, params))
     coupled = plan.coupled_index
     variables = model_type.state_variables
     processes = list(model.noise.items())
