@@ -729,8 +729,6 @@ def _simulate_members(
 
     def run_group(group_carry, normals):
         net_state, first_bad = group_carry
-        if normals is not None:  # one group's draws, flat (see run_batch)
-            normals = normals.reshape(steps_per_group, noise_rows(model), n_regions, n_members)
         if schedule.blocks_per_group == 1:
             net_state, states = advance_block(plan, params, net_state, normals)
             sampled = states[schedule.steps_per_sample - 1 :: schedule.steps_per_sample]
@@ -765,7 +763,7 @@ def _simulate_members(
                 steps_per_group * groups_per_batch,
                 (noise_rows(model), n_regions),
                 dtype,
-            ).reshape(groups_per_batch, -1)  # flat per group: drawn with a long inner loop
+            ).reshape(groups_per_batch, steps_per_group, noise_rows(model), n_regions, n_members)
         unroll = 1 if jax.default_backend() == "cpu" else min(ACCELERATOR_GROUP_UNROLL, groups_per_batch)
         return jax.lax.scan(run_group, group_carry, normals, length=groups_per_batch, unroll=unroll)
 
