@@ -1,6 +1,7 @@
 """wbxr.ensemble: members equal solo runs, layout, laziness, sweeps, reductions, failures, memory, errors."""
 
 import math
+import sys
 import tracemalloc
 
 import brainunit as u
@@ -351,6 +352,30 @@ def test_on_an_accelerator_the_default_chunk_holds_every_member_up_to_a_cap(n_me
 
     size = default_chunk_size(n_members, n_cores=2, platform=platform)
     assert size == min(n_members, ACCELERATOR_CHUNK_SIZE) and ACCELERATOR_CHUNK_SIZE >= 1000
+
+
+@given(n_members=st.integers(1, 10_000), member_bytes=st.integers(1, 2**34))
+def test_on_an_accelerator_the_default_chunk_fits_its_memory_budget(n_members, member_bytes):
+    from wbxr.ensemble import ACCELERATOR_CHUNK_BYTES, ACCELERATOR_CHUNK_SIZE, default_chunk_size
+
+    size = default_chunk_size(n_members, platform="gpu", member_bytes=member_bytes)
+    assert 1 <= size <= min(n_members, ACCELERATOR_CHUNK_SIZE)
+    assert size == 1 or size * member_bytes <= ACCELERATOR_CHUNK_BYTES  # one member always runs
+    assert size == min(n_members, ACCELERATOR_CHUNK_SIZE) or (size + 1) * member_bytes > ACCELERATOR_CHUNK_BYTES
+
+
+def test_the_ensemble_sizes_its_default_chunk_by_what_a_member_holds(conn, monkeypatch):
+    """A member's series (and outputs) set the GPU chunk; an in-loop FC holds only N x N."""
+    module = sys.modules["wbxr.ensemble"]
+    asked = []
+    original = module.default_chunk_size
+    monkeypatch.setattr(module, "default_chunk_size", lambda n, **kw: asked.append(kw) or original(n, **kw))
+    net = noisy_net(conn)
+    wbxr.ensemble(net, seeds=range(3), monitors=["x"], **RUN)
+    wbxr.ensemble(net, seeds=range(3), monitors=["x"], reduce="fc", **RUN)
+    series, output = 80, 70  # samples: 40 ms every 0.5 ms while running; after the 5 ms transient
+    # twice (kernel buffer and transposed copy) 4 bytes x 8 regions x samples, or an 8 x 8 FC
+    assert asked == [{"member_bytes": 2 * 4 * 8 * (series + output)}, {"member_bytes": 2 * 4 * 8 * 8}]
 
 
 def test_the_default_chunk_follows_jax_default_backend():

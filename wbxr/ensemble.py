@@ -78,14 +78,22 @@ MIN_PADDED_MEMBERS = 4
 #: then keeps the device busy, where a CPU chunk runs on one core.
 ACCELERATOR_CHUNK_SIZE = 1024
 
-def default_chunk_size(n_members: int, n_cores: int | None = None, platform: str | None = None) -> int:
+#: Most bytes of a chunk's series and outputs on a GPU when the chunk size is not given
+#: (1024 members of 10 s, 80 regions, two variables sampled every ms would hold 6.6 GB).
+ACCELERATOR_CHUNK_BYTES = 2**31
+
+def default_chunk_size(
+    n_members: int, n_cores: int | None = None, platform: str | None = None, member_bytes: int = 0
+) -> int:
     """Members per chunk when ``chunk_size`` is not given.
 
     On the CPU: at most :data:`DEFAULT_CHUNK_SIZE`, and small enough that every core gets
     a chunk (a chunk runs on one core): the largest power of two not above the members per
     core.  T4 (16 seeds) on 2 cores runs 1.9x faster as two chunks of 8 than as one of 16.
     On any other ``platform`` (default: JAX's default backend), all members up to
-    :data:`ACCELERATOR_CHUNK_SIZE` in one chunk.
+    :data:`ACCELERATOR_CHUNK_SIZE` in one chunk, and no more than hold
+    :data:`ACCELERATOR_CHUNK_BYTES` when a member's series and outputs take
+    ``member_bytes``.
 
     Examples
     --------
@@ -93,11 +101,14 @@ def default_chunk_size(n_members: int, n_cores: int | None = None, platform: str
     (8, 16)
     >>> default_chunk_size(3, n_cores=8, platform="cpu"), default_chunk_size(3000, platform="gpu")
     (1, 1024)
+    >>> default_chunk_size(3000, platform="gpu", member_bytes=2**23)   # 8 MiB per member
+    256
     """
     if platform is None:
         platform = jax.default_backend()
     if platform != "cpu":
-        return min(n_members, ACCELERATOR_CHUNK_SIZE)
+        fits = ACCELERATOR_CHUNK_BYTES // member_bytes if member_bytes > 0 else ACCELERATOR_CHUNK_SIZE
+        return max(1, min(n_members, ACCELERATOR_CHUNK_SIZE, fits))
     if n_cores is None:
         n_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     per_core = max(1, -(-n_members // n_cores))
@@ -245,6 +256,15 @@ class _Reduction:
     region: xr.Variable | None
     attrs: dict | None  #: attributes of a member Dataset
     variable_attrs: dict | None  #: attributes of its variables
+
+
+def _member_bytes(reduction: _Reduction, spec: RunSpec, n_regions: int) -> int:
+    """What one member holds on the device: its outputs, and its sampled series when they
+    are recorded (every reduction but the in-loop FC needs them), twice (the kernel's
+    buffer and the transposed copy)."""
+    outputs = sum(math.prod(o.shape) * np.dtype(o.dtype).itemsize for o in reduction.outputs.values())
+    series = 0 if reduction.in_loop == "fc" else spec.n_samples * len(spec.monitors) * n_regions
+    return 2 * (outputs + series * np.dtype(spec.dtype).itemsize)
 
 
 def _fc_and_fcd(member: xr.Dataset, *, monitors: Sequence[tuple[str, str]], window: float, step: float) -> dict:
@@ -467,7 +487,7 @@ def ensemble(
     chunk_size
         Most members per compiled call and dask task (default: see
         :func:`default_chunk_size`: on the CPU at most 16, and at least one chunk per
-        core; on a GPU up to 1024); chunks are regular
+        core; on a GPU up to 1024, within 2 GiB of series); chunks are regular
         blocks of the ``(seed, *sweep)`` grid (whole trailing dims first).  Memory grows
         with the chunk, not with the ensemble.  Results do not depend on it.
     reduce
@@ -576,10 +596,9 @@ def ensemble(
     if len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds must be distinct, got {seeds}")
     sweep_values = _sweep_values(net, sweep)
-    if chunk_size is None:
-        n_members = len(seeds) * math.prod(len(values) for values in sweep_values.values())
-        chunk_size = default_chunk_size(n_members)
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+    if chunk_size is not None and (
+        isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1
+    ):
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     swept = list(sweep_values)
     for monitor in spec.observers:
@@ -590,6 +609,9 @@ def ensemble(
             )
     first_member = {"seed": seeds[0], **{name: values[0].item() for name, values in sweep_values.items()}}
     reduction, output_coords = _reduction(reduce, net, spec, fcd_window, fcd_step, first_member)
+    if chunk_size is None:
+        n_members = len(seeds) * math.prod(len(values) for values in sweep_values.values())
+        chunk_size = default_chunk_size(n_members, member_bytes=_member_bytes(reduction, spec, net.n_regions))
 
     # Members sharing the delays must share a chunk: "speed" is outermost internally and
     # its chunks hold one value.
