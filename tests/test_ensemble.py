@@ -5,7 +5,6 @@ import sys
 import tracemalloc
 
 import brainunit as u
-import dask
 import dask.array as da
 import numpy as np
 import pytest
