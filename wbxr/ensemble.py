@@ -82,6 +82,7 @@ ACCELERATOR_CHUNK_SIZE = 1024
 #: (1024 members of 10 s, 80 regions, two variables sampled every ms would hold 6.6 GB).
 ACCELERATOR_CHUNK_BYTES = 2**31
 
+
 def default_chunk_size(
     n_members: int, n_cores: int | None = None, platform: str | None = None, member_bytes: int = 0
 ) -> int:
@@ -500,7 +501,7 @@ def ensemble(
         - ``"fc"``: each member's functional connectivity, variables ``fc_<name>`` with
           dims ``("seed", *sweep, "region_i", "region_j")``.  For a state variable it is
           the Pearson correlation over the recorded samples, accumulated inside the
-          compiled call with Welford's update, so no time series exists at all; for an
+          compiled call (each chunk of samples' moments merged in), so no time series exists at all; for an
           in-loop monitor (BOLD: the usual comparison with empirical FC) it is
           :func:`wbxr.analysis.fc` of the member's monitor output, computed in the task
           from the chunk's (short) series, which never reach the result.
@@ -627,8 +628,8 @@ def ensemble(
 
     # One network (connectome, delays) per speed; the other swept values only change the
     # traced parameters of the speed's discretisation.
-    speeds = sweep_values.get("speed", [None])
-    networks = {speed: net if speed is None else net.replace(speed=float(speed)) for speed in speeds}
+    speeds = [float(s) for s in sweep_values["speed"]] if "speed" in sweep_values else [None]
+    networks = {speed: net if speed is None else net.replace(speed=speed) for speed in speeds}
 
     # One compiled program for all members: the smallest block, the longest history.
     min_delays = [m for m in (n.min_delay(spec.dt) for n in networks.values()) if m is not None]

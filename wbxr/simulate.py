@@ -8,8 +8,8 @@ samples at 50.1, 50.2, ..., 300 ms.  The transient is simulated but never stored
 The compiled program is one :func:`jax.lax.scan` over *chunks* of samples, an inner scan
 over *groups* of steps (one or more samples; the standard normals of a batch of groups,
 up to ``MAX_BATCH_NORMALS`` numbers, are drawn in one go from the counter-based generator
-of :mod:`wbxr.random`, keyed by the member and counted by the step) and, inside, *blocks* of integration steps that share one gather of
-delayed inputs (see :mod:`wbxr.delays`).  The recorded samples are written into a preallocated output array, so
+of :mod:`wbxr.random`, keyed by the member and counted by the step) and, inside, *blocks*
+of integration steps that share one gather of delayed inputs (see :mod:`wbxr.delays`).  The recorded samples are written into a preallocated output array, so
 the memory held is that of the result.  All numbers that can change between runs (seed,
 ``k``, model and noise parameters, weights, initial state) are traced: a second run with
 other values reuses the compiled program.
@@ -911,7 +911,8 @@ def run_members(
     reduce
         None to return the samples; ``"fc"`` to return only the functional connectivity
         (Pearson correlation over the recorded samples) of each monitor and member,
-        accumulated inside the loop with Welford's update so that no time series is kept.
+        accumulated inside the loop (each chunk's mean and co-moment merged into the running
+        ones) so that no time series is kept.
         In-loop monitors are not reduced.
     checkpoint
         Rematerialise each chunk in reverse-mode differentiation (:func:`jax.checkpoint`):
