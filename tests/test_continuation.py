@@ -124,3 +124,17 @@ def test_chunk_duration_is_checked(net):
         wbxr.simulate(net, duration=10.0, dt=0.1, sample_every=0.5, chunk_duration=0.25)
     with pytest.raises(ValueError, match="chunk_duration must be > 0"):
         wbxr.simulate(net, duration=10.0, dt=0.1, chunk_duration=-1.0)
+
+
+def test_a_continuation_from_an_odd_step_count_keeps_the_history_aligned(net):
+    """7 steps, then 252: alone, the second run would take blocks of 28 steps, which cannot
+    start at step 7 (the buffer's blocks start at multiples of their length; from the
+    second block on, delayed inputs were read from the wrong columns).  It takes blocks of
+    7, as the whole run of 259 = 7 x 37 steps does.
+    """
+    kw = {"dt": 0.1, "monitors": ["x"], "seed": 3}
+    whole = wbxr.simulate(net, duration=25.9, **kw)
+    first = wbxr.simulate(net, duration=0.7, keep_state=True, **kw)
+    rest = wbxr.simulate(net, duration=25.2, initial=first, **kw)
+    assert first.attrs["final_step"] == 7 and rest.time.size == 252
+    assert_same(rest, whole)

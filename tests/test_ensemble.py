@@ -571,7 +571,9 @@ def test_a_bold_only_sweep_never_holds_neural_time_series(conn):
     bold = Bold("x", tr=100.0)
     short, long = (_chunk_program_largest_array(net, duration, [bold], 8) for duration in (1000.0, 4000.0))
     raw_short, raw_long = (_chunk_program_largest_array(net, duration, ["x"], 8) for duration in (1000.0, 4000.0))
-    assert short == long and raw_long > 3 * raw_short  # the recorded series grows with the run
+    # 4x the duration: the recorded series grows 4x, BOLD's largest array not at all (its
+    # size varies only with how the steps divide into blocks and chunks)
+    assert long <= 1.25 * short and raw_long > 3 * raw_short
     assert long < raw_short  # and BOLD's largest array is below even the shorter run's series
 
     n_time, n_regions = 20_000, 8

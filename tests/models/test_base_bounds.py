@@ -40,14 +40,16 @@ def test_declared_bounds_keep_gating_variables_in_the_unit_interval():
 
 
 @pytest.mark.parametrize("method", ["euler", "heun"])
-def test_bounds_that_are_never_reached_change_nothing_bit_for_bit(method):
+def test_bounds_that_are_never_reached_change_nothing(method):
+    """The same numbers to float32 rounding: the clip is another compiled program, and XLA may
+    contract a multiply-add differently in it (Euler: 4e-8 after 217 of 400 samples)."""
     hopf = wbxr.models.Hopf(a=0.2, w=0.3)
     net = wbxr.Network(hopf, wbxr.load_dataset("example_connectome"), speed=10.0, k=0.3)
     free = wbxr.simulate(net, duration=40.0, dt=0.1, method=method, seed=2)
     wide = net.replace(model=hopf.replace(bounds={"x": (-100.0, 100.0), "y": (None, 50.0)}))
     bounded = wbxr.simulate(wide, duration=40.0, dt=0.1, method=method, seed=2)
-    np.testing.assert_array_equal(free.x.values, bounded.x.values)
-    np.testing.assert_array_equal(free.y.values, bounded.y.values)
+    np.testing.assert_allclose(free.x.values, bounded.x.values, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(free.y.values, bounded.y.values, rtol=0, atol=1e-6)
 
 
 def test_a_bounded_model_without_noise_is_unchanged_by_removing_its_bounds():

@@ -125,7 +125,7 @@ def step_params(u: jax.Array, data: ProblemData, problem: Problem) -> StepParams
             field = slot.name.split(".")[-1]
             old = getattr(owner, field)  # (N,): the discretised network's values
             if slot.partial:  # only these regions: the others keep the network's values
-                new = old.at[entries].set(value.astype(old.dtype))
+                new = jnp.asarray(old).at[entries].set(value.astype(old.dtype))
             else:
                 new = jnp.broadcast_to(value, (n_regions,)).astype(old.dtype)
             if slot.kind == "noise":
