@@ -263,21 +263,30 @@ def test_per_region_parameters_act_per_region():
 
 # --- the GPU code path, traced on the CPU ------------------------------------------------
 def test_the_accelerator_code_path_gives_the_cpu_numbers(conn, monkeypatch):
-    """On a GPU, groups of steps are unrolled and one member's delayed inputs are summed by
-    a matrix product; traced here as if on a GPU, both give the CPU path's numbers."""
+    """On a GPU, groups of steps and the steps of a block are unrolled (the CPU runs a block's
+    steps as a rolled loop) and one member's delayed inputs are summed by a matrix product;
+    traced here as if on a GPU, both give the CPU path's numbers."""
     import jax
 
     net = noisy_hopf(conn)
-    on_cpu = wbxr.simulate(net, duration=120.0, dt=0.1, seed=4)
     unrolls, scan = [], jax.lax.scan
 
     def spy(*args, **kwargs):
         unrolls.append(kwargs.get("unroll", 1))
         return scan(*args, **kwargs)
 
-    monkeypatch.setattr(jax, "default_backend", lambda: "gpu")
     monkeypatch.setattr(jax.lax, "scan", spy)
+    on_cpu = wbxr.simulate(net, duration=120.0, dt=0.1, seed=4)
+    assert unrolls and all(u == 1 and u is not True for u in unrolls)
+    unrolls.clear()
+    # 97 members x 8 regions x 2 variables > ROLLED_STEP_MAX_SIZE: unrolled on the CPU too
+    assert 2 * 8 * 96 <= sys.modules["wbxr.network"].ROLLED_STEP_MAX_SIZE < 2 * 8 * 97
+    wbxr.ensemble(net, 2.0, 0.1, seeds=range(97), chunk_size=97).compute(scheduler="synchronous")
+    assert any(u is True for u in unrolls)
+    unrolls.clear()
+    monkeypatch.setattr(jax, "default_backend", lambda: "gpu")
     traced_as_gpu = wbxr.simulate(net, duration=124.0, dt=0.1, seed=4)  # another shape: a fresh trace
     assert max(unrolls) == sys.modules["wbxr.simulate"].ACCELERATOR_GROUP_UNROLL > 1
+    assert any(u is True for u in unrolls)  # the block's steps
     np.testing.assert_allclose(traced_as_gpu.x.values[:1200], on_cpu.x.values, rtol=0, atol=2e-6)
     assert np.abs(on_cpu.x.values).max() > 0.01

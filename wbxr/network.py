@@ -517,6 +517,23 @@ def _clip(state: jax.Array, limits: tuple[tuple[float, float], ...]) -> jax.Arra
     return jnp.stack(rows)
 
 
+#: On the CPU, a block's steps are a rolled loop when a step's state holds at most this many
+#: numbers (variables x regions x members), unrolled above.  Rolled, XLA compiles a loop
+#: this small into one kernel instead of launching every step's fused operations one by
+#: one; larger, each iteration's copies of the carried state cost more than unrolling.
+#: Sim-s per CPU-second, rolled vs unrolled (Hopf, 2 variables): N = 8, one member 230 vs
+#: 190; 8 members of N = 8 630 vs 448; N = 80: one member 37.6 vs 36.6, 8 members 52 vs
+#: 46; 12 members 41 vs 47, 16 members 56 vs 66, 32 members 46 vs 50; N = 400, 4 members
+#: 2.08 vs 2.18.
+ROLLED_STEP_MAX_SIZE = 1536
+
+
+def _rolled_steps(state_size: int) -> bool:
+    """Whether a block's steps run as a rolled loop (else unrolled, as on accelerators,
+    where every iteration of a loop costs a round trip to the host)."""
+    return jax.default_backend() == "cpu" and state_size <= ROLLED_STEP_MAX_SIZE
+
+
 def advance_block(
     plan: StepPlan, params: StepParams, carry: NetworkState, normals: jax.Array | None
 ) -> tuple[NetworkState, jax.Array]:
@@ -614,12 +631,7 @@ def advance_block(
         normals,
         block_increments,
     )
-    # On the CPU the steps are a rolled loop: XLA compiles a loop this small into one
-    # kernel instead of launching every step's fused operations one by one (T3 at N = 8:
-    # 4.9 -> 4.3 ms per simulated second, and 8 members of N = 8: 448 -> 630 sim-s per
-    # CPU-second); the first call compiles faster too.  Accelerators unroll it: there
-    # every iteration of a loop costs a round trip to the host.
-    unroll = 1 if jax.default_backend() == "cpu" else True
+    unroll = 1 if _rolled_steps(carry.state.size) else True
     (state, input_noise), stacked = jax.lax.scan(
         step, (carry.state, dict(carry.input_noise)), step_inputs, length=plan.block, unroll=unroll
     )  # stacked: (block, n_variables, N, M)

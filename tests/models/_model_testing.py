@@ -58,10 +58,10 @@ def numerical_jacobian(f, x, eps=1e-6):
 def cheap_schedule(duration, dt, every=1):
     """``(duration, sample_every)`` close to the request whose compiled loop stays small.
 
-    ``simulate`` unrolls up to 10 steps per block; the block length is a divisor of the
-    number of samples (sampling every step) or of the steps per sample (sampling every
-    ``every > 10`` steps).  Numbers coprime with 2, 3, 5 and 7 give blocks of one step,
-    which compile several times faster.
+    ``simulate`` puts up to ``min delay`` steps in a block (one gather of delayed inputs;
+    unrolled on accelerators); the block length is a divisor of the number of samples
+    (sampling every step) or of the steps per sample (sampling every ``every > 10`` steps).
+    Numbers coprime with 2, 3, 5 and 7 give blocks of one step, the smallest program.
     """
     if every == 1:
         n = int(np.ceil(duration / dt - 1e-9))

@@ -9,8 +9,8 @@ import wbxr
 from wbxr.models import MODELS, list_models
 from wbxr.models.base import _UNITS, parameter_fields
 
-#: Steps for the network run: a prime number, so that the compiled loop is not unrolled
-#: (one step per block), which keeps compilation short.
+#: Steps for the network run: a prime number, so that a block has one step (the smallest
+#: compiled program).
 N_STEPS = 199
 #: Models whose default dynamics need a smaller step than 0.1 ms with explicit schemes.
 DT = {"CoombesByrne": 0.01}
