@@ -548,7 +548,7 @@ def _chunk_program_largest_array(net, duration, monitors, n_members):
     from wbxr.simulate import _monitor_plan, plan_schedule, prepare_run, run_members
 
     spec = prepare_run(net, duration, 0.1, 0.0, None, monitors, "euler", None, in_loop_monitors=True)
-    schedule, block = plan_schedule(spec.n_samples, spec.steps_per_sample, spec.max_block(net.min_delay(0.1)), 0)
+    schedule, block = plan_schedule(spec.n_samples, spec.steps_per_sample, spec.max_block(net.min_delay(0.1), n_members), 0)
     plan, params = net.discretize(spec.dt, "euler", block, spec.dtype)
     plans = tuple(_monitor_plan(m, p, spec.n_samples, 0, spec) for m, p in zip(spec.observers, spec.observer_periods))
     program = jax.make_jaxpr(

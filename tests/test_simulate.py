@@ -73,6 +73,24 @@ def test_schedule_groups_steps_within_the_minimum_delay():
     assert block == 1 and schedule.blocks_per_group == 13
 
 
+def test_blocks_are_longer_where_their_steps_run_as_a_rolled_loop(conn, monkeypatch):
+    """Up to 40 steps where a block's steps are rolled (the CPU, small states), 10 where they
+    are unrolled (a larger state, or an accelerator); never more than the shortest delay
+    allows (Euler: one more, Heun: the delay)."""
+    import jax
+
+    from wbxr.simulate import prepare_run
+
+    net = noisy_hopf(conn)  # 8 regions, 2 variables: 16 numbers per member
+    spec = prepare_run(net, 10.0, 0.1, 0.0, None, None, "euler", None)
+    heun = prepare_run(net, 10.0, 0.1, 0.0, None, None, "heun", None)
+    assert spec.max_block(100) == 40 and spec.max_block(100, n_members=96) == 40
+    assert spec.max_block(100, n_members=97) == 10  # 1552 numbers > ROLLED_STEP_MAX_SIZE
+    assert spec.max_block(33) == 34 and heun.max_block(33) == 33 and spec.max_block(None) == 40
+    monkeypatch.setattr(jax, "default_backend", lambda: "gpu")
+    assert spec.max_block(100) == 10 and spec.max_block(5) == 6
+
+
 # --- randomness ------------------------------------------------------------------------
 def test_same_seed_same_numbers_other_seed_other_numbers(conn):
     net = noisy_hopf(conn)  # 70 ms: the program of the sampling tests above

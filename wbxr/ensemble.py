@@ -631,9 +631,15 @@ def ensemble(
     speeds = [float(s) for s in sweep_values["speed"]] if "speed" in sweep_values else [None]
     networks = {speed: net if speed is None else net.replace(speed=speed) for speed in speeds}
 
+    # One dask task per chunk of the member grid, all padded to the same member count: a
+    # power of two, at least MIN_PADDED_MEMBERS, because XLA on the CPU contracts
+    # multiply-adds into FMAs differently for other widths (and for 2 members against 4 or
+    # more), and then a member's last bits would depend on its chunk.
+    padded_size = max(MIN_PADDED_MEMBERS, 1 << (math.prod(block) - 1).bit_length())
+
     # One compiled program for all members: the smallest block, the longest history.
     min_delays = [m for m in (n.min_delay(spec.dt) for n in networks.values()) if m is not None]
-    max_block = spec.max_block(min(min_delays) if min_delays else None)
+    max_block = spec.max_block(min(min_delays) if min_delays else None, padded_size)
     schedule, steps_block = plan_schedule(
         spec.n_samples, spec.steps_per_sample, max_block, spec.n_transient_samples
     )
@@ -650,11 +656,6 @@ def ensemble(
             plan, base = by_speed[point.get("speed")]
             discretized[key] = (plan, _member_parameters(net, base, point, spec.dtype))
 
-    # One dask task per chunk of the member grid, all padded to the same member count: a
-    # power of two, at least MIN_PADDED_MEMBERS, because XLA on the CPU contracts
-    # multiply-adds into FMAs differently for other widths (and for 2 members against 4 or
-    # more), and then a member's last bits would depend on its chunk.
-    padded_size = max(MIN_PADDED_MEMBERS, 1 << (math.prod(block) - 1).bit_length())
     monitor_data = tuple(jax.tree.map(np.asarray, monitor.data(spec.dtype)) for monitor in spec.observers)
     pieces = {}
     for chunk_index in itertools.product(*(range(len(c)) for c in grid)):

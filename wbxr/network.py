@@ -528,9 +528,12 @@ def _clip(state: jax.Array, limits: tuple[tuple[float, float], ...]) -> jax.Arra
 ROLLED_STEP_MAX_SIZE = 1536
 
 
-def _rolled_steps(state_size: int) -> bool:
-    """Whether a block's steps run as a rolled loop (else unrolled, as on accelerators,
-    where every iteration of a loop costs a round trip to the host)."""
+def rolled_steps(state_size: int) -> bool:
+    """Whether a block's steps run as a rolled loop, given a step's state size (all members).
+
+    Else they are unrolled, as always on accelerators, where every iteration of a loop
+    costs a round trip to the host.
+    """
     return jax.default_backend() == "cpu" and state_size <= ROLLED_STEP_MAX_SIZE
 
 
@@ -631,7 +634,7 @@ def advance_block(
         normals,
         block_increments,
     )
-    unroll = 1 if _rolled_steps(carry.state.size) else True
+    unroll = 1 if rolled_steps(carry.state.size) else True
     (state, input_noise), stacked = jax.lax.scan(
         step, (carry.state, dict(carry.input_noise)), step_inputs, length=plan.block, unroll=unroll
     )  # stacked: (block, n_variables, N, M)

@@ -43,6 +43,7 @@ from .network import (
     advance_block,
     history_values,
     noise_rows,
+    rolled_steps,
     stack_members,
 )
 from .delays import history_from_past, history_past, initial_history
@@ -51,13 +52,14 @@ from .random import normals_for_steps
 
 __all__ = ["simulate", "run_members", "NonFiniteStateError"]
 
-#: Most steps in one block (one gather of delayed inputs).  The CPU runs a block's steps
-#: as a rolled loop, so a longer block saves gathers and loop iterations: T3 at N = 8
-#: (shortest delay 33 steps) with blocks of 20 instead of 10 steps, 3.45 -> 3.05 ms per
-#: simulated second.
+#: Most steps in one block (one gather of delayed inputs) when the block's steps run as a
+#: rolled loop (:func:`wbxr.network.rolled_steps`): a longer block saves gathers and loop
+#: iterations (T3 at N = 8, shortest delay 33 steps: blocks of 20 instead of 10 steps,
+#: 3.45 -> 3.05 ms per simulated second).
 MAX_BLOCK = 40
-#: The same on accelerators, which unroll a block's steps (compile time grows with it).
-ACCELERATOR_MAX_BLOCK = 10
+#: The same where the steps are unrolled (accelerators, large states): compile time grows
+#: with the block.
+UNROLLED_MAX_BLOCK = 10
 #: Most steps per chunk, the unit in which samples are written to the output.
 MAX_CHUNK_STEPS = 1000
 #: Most standard normals drawn in one go (4 MiB in float32).
@@ -523,9 +525,15 @@ class RunSpec:
     def variable_index(self, name: str) -> int:
         return self.variables.index(name)
 
-    def max_block(self, min_delay: int | None) -> int:
-        """The most steps that can share one gather of delayed inputs (on this backend)."""
-        most = MAX_BLOCK if jax.default_backend() == "cpu" else ACCELERATOR_MAX_BLOCK
+    def max_block(self, min_delay: int | None, n_members: int = 1) -> int:
+        """The most steps that can share one gather of delayed inputs.
+
+        At most ``MAX_BLOCK`` steps where a block of ``n_members`` runs its steps as a rolled
+        loop, ``UNROLLED_MAX_BLOCK`` where they are unrolled, and no more than the shortest
+        delay allows (one more for schemes that read only the step's start).
+        """
+        rolled = rolled_steps(self.initial_values.size * n_members)  # variables x regions x members
+        most = MAX_BLOCK if rolled else UNROLLED_MAX_BLOCK
         if min_delay is None:
             return most
         return min(most, min_delay + (0 if integrators.READS_STEP_END[self.method] else 1))

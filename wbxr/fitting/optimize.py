@@ -690,7 +690,8 @@ def setup_fit(
         raise ValueError(f"options['seed'] must be an integer >= 1, got {options['seed']!r}")
 
     schedule, block = plan_schedule(
-        spec.n_samples, spec.steps_per_sample, spec.max_block(net.min_delay(spec.dt)), spec.n_transient_samples
+        spec.n_samples, spec.steps_per_sample, spec.max_block(net.min_delay(spec.dt), len(seeds)),
+        spec.n_transient_samples,
     )
     target_values, loss_settings = _target_array(aligned, loss, spec, loss_options, schedule.n_recorded)
     points = _grid_vectors(slots, grid)[0] if method == "grid" else None
