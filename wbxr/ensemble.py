@@ -165,7 +165,7 @@ def _member_parameters(net: Network, base: StepParams, point: Mapping[str, float
     model_changes = {name: value for name, value in point.items() if name not in ("k", "speed")}
     model = net.model.replace(**model_changes) if model_changes else net.model
     k = np.asarray(point.get("k", net.k), dtype)
-    return base._replace(model=region_parameters(model, net.n_regions, dtype, xp=np), k=k)
+    return base._replace(model=region_parameters(model, net.n_regions, dtype), k=k)
 
 
 def block_shape(shape: Sequence[int], chunk_size: int, first_free: int) -> tuple[int, ...]:
@@ -709,7 +709,7 @@ def _chunk_arrays(keys, points, sizes, discretized, schedule, spec, padded_size,
     """Lazy arrays of one chunk of members sharing the delays (padded to ``padded_size``)."""
     n_real = len(points)
     padded_keys = keys + [keys[-1]] * (padded_size - n_real)
-    params = stack_members([discretized[key][1] for key in padded_keys], xp=np)
+    params = stack_members([discretized[key][1] for key in padded_keys])
     seeds = np.asarray([p["seed"] for p in points] + [points[-1]["seed"]] * (padded_size - n_real), np.uint32)
     plan = discretized[padded_keys[0]][0]
     run = dask.delayed(_run_chunk, pure=True)(

@@ -345,7 +345,7 @@ class Network:
             block=block,
             layout=layout,
         )
-        model = region_parameters(self._model, self.n_regions, dtype, xp=np)
+        model = region_parameters(self._model, self.n_regions, dtype)
         instantaneous = InstantaneousWeights(
             None if instantaneous.zero_delay is None else np.asarray(instantaneous.zero_delay, dtype),
             np.asarray(instantaneous.self_weight, dtype),
@@ -397,28 +397,27 @@ class StepParams(NamedTuple):
     coupling: Coupling  #: the coupling function with its (shared) parameters
 
 
-def region_parameters(model: NodeModel, n_regions: int, dtype: Any, xp: Any = jnp) -> NodeModel:
-    """The model with every parameter an ``(n_regions,)`` array of ``dtype`` (``xp``: jnp or np).
+def region_parameters(model: NodeModel, n_regions: int, dtype: Any) -> NodeModel:
+    """The model with every parameter an ``(n_regions,)`` numpy array of ``dtype``.
 
-    What :meth:`Network.discretize` traces; ensembles build their members' parameters
-    with ``xp=np`` (the same numbers, no device arrays per member).
+    What :meth:`Network.discretize` hands to the compiled call, and what ensembles build
+    per member: numpy, so that no device operation runs per member or per call.
 
     Examples
     --------
     >>> import numpy as np
     >>> import wbxr
-    >>> region_parameters(wbxr.models.Hopf(a=0.1), 3, np.float32, xp=np).a
+    >>> region_parameters(wbxr.models.Hopf(a=0.1), 3, np.float32).a
     array([0.1, 0.1, 0.1], dtype=float32)
     """
-    return jax.tree_util.tree_map(lambda value: xp.broadcast_to(xp.asarray(value, dtype), (n_regions,)), model)
+    return jax.tree_util.tree_map(lambda value: np.broadcast_to(np.asarray(value, dtype), (n_regions,)), model)
 
 
-def stack_members(members: Sequence[StepParams], xp: Any = jnp) -> StepParams:
-    """Stack the parameters of members that share the connectome and delays.
+def stack_members(members: Sequence[StepParams]) -> StepParams:
+    """Stack the parameters of members that share the connectome and delays (in numpy).
 
     The model parameters and ``k`` get a trailing member axis; edges and instantaneous
-    weights are taken from the first member (all members must share them).  ``xp=np``
-    stacks numpy parameters in numpy.
+    weights are taken from the first member (all members must share them).
 
     Examples
     --------
@@ -431,9 +430,9 @@ def stack_members(members: Sequence[StepParams], xp: Any = jnp) -> StepParams:
     ((8, 2), [0.5, 0.20000000298023224])
     """
     first = members[0]
-    stack = lambda *leaves: xp.stack(leaves, axis=-1)  # noqa: E731
+    stack = lambda *leaves: np.stack(leaves, axis=-1)  # noqa: E731
     model = jax.tree_util.tree_map(stack, *[m.model for m in members])
-    k = xp.stack([m.k for m in members])
+    k = np.stack([m.k for m in members])
     return StepParams(model, k, first.edges, first.instantaneous, first.coupling)
 
 

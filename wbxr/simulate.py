@@ -297,7 +297,7 @@ def simulate(
         0,
     )[1]
     plan, params = net.discretize(spec.dt, method, block, spec.dtype)
-    params = stack_members([params], xp=np)
+    params = stack_members([params])
     monitor_data = tuple(monitor.data(spec.dtype) for monitor in spec.observers)
     start = None
     if saved is not None:
