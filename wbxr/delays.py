@@ -174,12 +174,14 @@ def delayed_sums(
         mode=jax.lax.GatherScatterMode.PROMISE_IN_BOUNDS,
     )
     windows = windows.reshape(n_regions, max_in_degree, layout.window, n_members)
-    if n_members == 1 and max_in_degree <= 256 and jax.default_backend() == "cpu":
-        # A single member on the CPU: XLA runs the batched dot below as one tiny matrix
-        # product per region, slower in a simulation (T1: 28 -> 33 sim-s/s) than this sum,
-        # which fuses into one loop.  Ensembles (two or more members) keep the dot: faster
-        # there.  The bound keeps the unrolled sum, and its compile time, small.  On a GPU
-        # the unrolled sum compiled for 45 s at N = 400 (H200): the dot there.
+    if max_in_degree <= 256 and jax.default_backend() == "cpu":
+        # On the CPU, XLA runs the batched dot below as one tiny matrix product per region;
+        # this sum fuses with the gather into one loop.  Per block of 5 steps at N = 80
+        # (33 sources per region): 8.5 against 24.3 us for 8 members; 6.7 against 12.9 for
+        # 4; about equal for 16 (T1: 28 -> 33 sim-s/s; T4 in two chunks of 8 members:
+        # 99.8 -> 127.4).  Every member count takes this sum, so that a member's numbers
+        # do not depend on its chunk.  The bound keeps the unrolled sum, and its compile
+        # time, small.  On a GPU the unrolled sum compiled for 45 s at N = 400 (H200).
         total = windows[:, 0] * edges.weight[:, 0, None, None]
         for k in range(1, max_in_degree):
             total = total + windows[:, k] * edges.weight[:, k, None, None]

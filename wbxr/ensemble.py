@@ -68,8 +68,10 @@ from .simulate import (
 
 __all__ = ["ensemble", "failed_members", "NonFiniteMemberWarning", "MemberReduction"]
 
-#: Members per chunk when not given: enough to fill vector units, small enough to stream.
-DEFAULT_CHUNK_SIZE = 16
+#: Most members per chunk when not given on the CPU: enough to fill vector units, small
+#: enough to stream.  A 64-value k-sweep of N = 80 reduced to FC on 2 cores: 129.9 sim-s/s
+#: in chunks of 8, 120.8 in chunks of 16.
+DEFAULT_CHUNK_SIZE = 8
 
 #: Fewest members a chunk is padded to (see the padding in :func:`ensemble`).
 MIN_PADDED_MEMBERS = 4
@@ -99,7 +101,7 @@ def default_chunk_size(
     Examples
     --------
     >>> default_chunk_size(16, n_cores=2, platform="cpu"), default_chunk_size(1000, n_cores=2, platform="cpu")
-    (8, 16)
+    (8, 8)
     >>> default_chunk_size(3, n_cores=8, platform="cpu"), default_chunk_size(3000, platform="gpu")
     (1, 1024)
     >>> default_chunk_size(3000, platform="gpu", member_bytes=2**23)   # 8 MiB per member
