@@ -3,9 +3,9 @@
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import special, stats
 
-from wbxr.random import normals_for_steps, threefry2x32
+from wbxr.random import erf_inv, normals_for_steps, threefry2x32
 
 
 def test_threefry_matches_jax_bit_for_bit():
@@ -48,3 +48,15 @@ def test_extreme_bits_stay_finite(dtype):
     bits = jnp.asarray([0, 2**32 - 1, 2**31], dtype=jnp.uint32)
     z = np.asarray(_normal_from_bits(bits, dtype))
     assert np.all(np.isfinite(z)) and z[0] < -5 and z[1] > 5 and abs(z[2]) < 1e-3
+
+
+def test_erf_inv_matches_scipy_on_the_grid_of_the_draws():
+    """Every uniform the draws can take: the 2**23 grid points (b + 1/2) 2**-22 - 1, all of them."""
+    top = np.arange(2**23, dtype=np.float64)
+    grid = (top + 0.5) * 2.0**-22 - 1.0
+    ours = np.asarray(erf_inv(jnp.asarray(grid, jnp.float32)), np.float64)
+    exact = special.erfinv(grid.astype(np.float32).astype(np.float64))
+    relative = np.abs(ours - exact) / np.maximum(np.abs(exact), 1e-30)
+    assert relative.max() < 5e-7, relative.max()
+    assert np.all(np.diff(ours) >= 0)  # monotone: the order of the uniforms is kept
+    np.testing.assert_array_equal(ours[::-1], -ours)  # odd: the normals are symmetric

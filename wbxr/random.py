@@ -12,7 +12,7 @@ number against about 2 ns unrolled).
 Draw ``j`` of step ``n`` is the first output word of the hash of the counter ``(n, j)``
 under the member's key.  Uniform numbers take its top 23 bits, :math:`u = 2\,(b + \tfrac12)/2^{23} - 1
 \in (-1, 1)`, and normals are :math:`\sqrt2\,\operatorname{erf}^{-1}(u)`, as in
-:func:`jax.random.normal`.
+:func:`jax.random.normal`, with a cheaper and more accurate :func:`erf_inv`.
 
 References
 ----------
@@ -26,7 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["threefry2x32", "normals_for_steps"]
+__all__ = ["erf_inv", "threefry2x32", "normals_for_steps"]
 
 _ROTATIONS = ((13, 15, 26, 6), (17, 29, 16, 24))
 _PARITY = np.uint32(0x1BD11BDA)
@@ -63,10 +63,50 @@ def threefry2x32(
     return x0, x1
 
 
+# Giles (2010), single precision: erfinv(x) = x p(w) with w = -log(1 - x^2), p a polynomial
+# in w - 2.5 for w < 5 (the centre) and in sqrt(w) - 3 beyond (the tails), highest power first.
+_CENTRE = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+           -0.00125372503, -0.00417768164, 0.246640727, 1.50140941)
+_TAILS = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+          -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)
+
+
+def _horner(coefficients: tuple[float, ...], x: jax.Array) -> jax.Array:
+    total = jnp.full_like(x, coefficients[0])
+    for coefficient in coefficients[1:]:
+        total = total * x + np.float32(coefficient)
+    return total
+
+
+def erf_inv(x: jax.Array) -> jax.Array:
+    r"""The inverse error function in float32 for :math:`x \in (-1, 1)` (Giles 2010).
+
+    :math:`\operatorname{erf}^{-1}(x) = x\,p(w)` with :math:`w = -\log\bigl((1 - x)(1 + x)\bigr)`
+    and Giles' polynomials :math:`p` of degree 8 in :math:`w - 2.5` (:math:`w < 5`) or
+    :math:`\sqrt w - 3`.  The same polynomials as :func:`jax.lax.erf_inv`, whose
+    :math:`w = -\operatorname{log1p}(-x^2)` costs more on the CPU and is less accurate on
+    the uniform grid of :func:`normals_for_steps` (largest relative error against SciPy
+    5.8e-6 there, 2.6e-7 here): 1.3 instead of 1.8 ns per number.
+
+    Giles, M. (2010). Approximating the erfinv function. In *GPU Computing Gems, Jade
+    Edition*, 109-116.
+
+    Examples
+    --------
+    >>> import jax.numpy as jnp
+    >>> [round(float(v), 5) for v in erf_inv(jnp.asarray([-0.5, 0.0, 0.9], jnp.float32))]
+    [-0.47694, 0.0, 1.16309]
+    """
+    w = -jnp.log((1.0 - x) * (1.0 + x))
+    centre = _horner(_CENTRE, w - 2.5)
+    tails = _horner(_TAILS, jnp.sqrt(w) - 3.0)
+    return jnp.where(w < 5.0, centre, tails) * x
+
+
 def _normal_from_bits(bits: jax.Array, dtype) -> jax.Array:
     top = (bits >> np.uint32(9)).astype(jnp.float32)
     uniform = (top + 0.5) * np.float32(2.0 / 2**23) - 1.0  # in (-1, 1), never +-1
-    return (np.float32(np.sqrt(2.0)) * jax.lax.erf_inv(uniform)).astype(dtype)
+    return (np.float32(np.sqrt(2.0)) * erf_inv(uniform)).astype(dtype)
 
 
 def normals_for_steps(
