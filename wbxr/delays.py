@@ -163,30 +163,54 @@ def delayed_sums(
     n_regions, max_in_degree = edges.source.shape
     n_members = history.shape[-1]
     start = (step - edges.delay - 1) % layout.length
-    flat_start = edges.source * layout.width + start
-    windows = jax.lax.gather(
-        history.reshape(n_regions * layout.width, n_members),
-        flat_start.reshape(-1, 1),
-        jax.lax.GatherDimensionNumbers(
-            offset_dims=(1, 2), collapsed_slice_dims=(), start_index_map=(0,)
-        ),
-        slice_sizes=(layout.window, n_members),
-        mode=jax.lax.GatherScatterMode.PROMISE_IN_BOUNDS,
-    )
+    flat_start = edges.source * layout.width + start  # (N, K) first column of each window
+    flat_history = history.reshape(n_regions * layout.width, n_members)
+    # On the CPU, XLA runs the batched dot at the end as one tiny matrix product per region;
+    # an unrolled sum over the source slots is faster.  The bound keeps the unrolled sum,
+    # and its compile time, small.  On a GPU the unrolled sum compiled for 45 s at N = 400
+    # (H200): the dot there.
+    unrolled_sum = max_in_degree <= 256 and jax.default_backend() == "cpu"
+    if unrolled_sum and n_members == 1:
+        # One member: one gather per source slot, each fused into the sum and already in
+        # the (window, N) order of the result (T3 N = 400: 763 -> 609 ms per simulated
+        # second on one core; T1 +2.5 %).  For several members it was slower (N = 80, 16
+        # members: -10 %; N = 400, 4 members: -9 %).  Ensembles have at least 4 members
+        # (padded), so a member's numbers never depend on which sum its chunk took.
+        total = None
+        for k in range(max_in_degree):
+            term = _gather_windows(flat_history, flat_start[:, k], layout.window, offset_dims=(0, 2))
+            term = term * edges.weight[None, :, k, None]
+            total = term if total is None else total + term
+        return total
+    windows = _gather_windows(flat_history, flat_start.reshape(-1), layout.window, offset_dims=(1, 2))
     windows = windows.reshape(n_regions, max_in_degree, layout.window, n_members)
-    if max_in_degree <= 256 and jax.default_backend() == "cpu":
-        # On the CPU, XLA runs the batched dot below as one tiny matrix product per region;
-        # this sum fuses with the gather into one loop.  Per block of 5 steps at N = 80
-        # (33 sources per region): 8.5 against 24.3 us for 8 members; 6.7 against 12.9 for
-        # 4; about equal for 16 (T1: 28 -> 33 sim-s/s; T4 in two chunks of 8 members:
-        # 99.8 -> 127.4).  Every member count takes this sum, so that a member's numbers
-        # do not depend on its chunk.  The bound keeps the unrolled sum, and its compile
-        # time, small.  On a GPU the unrolled sum compiled for 45 s at N = 400 (H200).
+    if unrolled_sum:
+        # Several members: the windows of all edges in one gather, then the sum (N = 80,
+        # 33 sources per region, per block of 5 steps: 8.5 against 24.3 us for the dot
+        # with 8 members, 6.7 against 12.9 with 4, about equal with 16; T4 in two chunks
+        # of 8: 99.8 -> 127.4 sim-s/s).
         total = windows[:, 0] * edges.weight[:, 0, None, None]
         for k in range(1, max_in_degree):
             total = total + windows[:, k] * edges.weight[:, k, None, None]
         return jnp.moveaxis(total, 1, 0)
     return jnp.einsum("nkwm,nk->wnm", windows, edges.weight)
+
+
+def _gather_windows(
+    flat_history: jax.Array, starts: jax.Array, window: int, offset_dims: tuple[int, int]
+) -> jax.Array:
+    """The ``window`` rows of ``flat_history`` from each of ``starts`` (contiguous slices).
+
+    ``offset_dims=(1, 2)`` gives ``(len(starts), window, n_members)``; ``(0, 2)`` gives
+    ``(window, len(starts), n_members)``.
+    """
+    return jax.lax.gather(
+        flat_history,
+        starts.reshape(-1, 1),
+        jax.lax.GatherDimensionNumbers(offset_dims=offset_dims, collapsed_slice_dims=(), start_index_map=(0,)),
+        slice_sizes=(window, flat_history.shape[-1]),
+        mode=jax.lax.GatherScatterMode.PROMISE_IN_BOUNDS,
+    )
 
 
 def record_block(
