@@ -69,8 +69,8 @@ from .simulate import (
 __all__ = ["ensemble", "failed_members", "NonFiniteMemberWarning", "MemberReduction"]
 
 #: Most members per chunk when not given on the CPU: enough to fill vector units, small
-#: enough to stream.  A 64-value k-sweep of N = 80 reduced to FC on 2 cores: 129.9 sim-s/s
-#: in chunks of 8, 120.8 in chunks of 16.
+#: enough to stream.  A 64-value k-sweep of N = 80 reduced to FC on 2 cores: 140.7 sim-s/s
+#: in chunks of 8, 126.6 in chunks of 16.
 DEFAULT_CHUNK_SIZE = 8
 
 #: Fewest members a chunk is padded to (see the padding in :func:`ensemble`).
