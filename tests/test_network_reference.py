@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import wbxr
+from wbxr import integrators
 
 DT = 0.1
 
@@ -160,6 +161,39 @@ def test_zero_delay_edges_and_self_connections_in_float64(x64, n_regions, summed
             for method in ("euler", "heun"):
                 compare("hopf", coupling, method, conn, rtol=1e-10, atol=1e-12)
 
+
+
+@pytest.mark.parametrize("method", ["euler", "heun", "rk4"])
+@pytest.mark.parametrize("shortest", [1, 3])
+def test_edges_shorter_than_a_block_are_summed_step_by_step_in_float64(x64, method, shortest):
+    """A few short edges would make blocks of 1-3 steps: they are summed step by step
+    (reading the block's own states, down to the step's start for a delay of one step),
+    the others gathered per block of 10; the run equals the reference."""
+    conn = random_connectome(seed=3)
+    if shortest == 1:
+        distances = conn.distances.values.copy()
+        distances[2, 4] = distances[4, 2] = 1.0  # one step at 10 mm/ms
+        conn = wbxr.connectome(conn.weights.values, distances)
+    net = wbxr.Network(MODELS["hopf"][0], conn, speed=10.0, k=0.4)
+    assert net.min_delay(DT) == shortest and net.block_delay(DT) >= 10
+    params = net.discretize(DT, method, block=10)[1]
+    assert params.short is not None and min(params.short.delay.tolist()) == shortest
+    assert params.edges.delay.min() >= (10 if integrators.READS_STEP_END[method] else 9)
+    with x64():
+        for coupling in ("diffusive", "additive"):
+            compare("hopf", coupling, method, conn, rtol=1e-10, atol=1e-12)
+
+
+def test_the_block_delay_leaves_at_most_half_as_many_short_edges_as_regions():
+    conn = random_connectome(n_regions=12, seed=3)
+    net = wbxr.Network(MODELS["hopf"][0], conn, speed=10.0, k=0.4)
+    steps = net.delay_steps(DT)
+    delays = steps[(net.weights != 0) & ~np.eye(12, dtype=bool) & (steps >= 1)]
+    block_delay = net.block_delay(DT)
+    assert net.min_delay(DT) < 5 <= block_delay
+    assert (delays < block_delay).sum() <= 6 < (delays <= block_delay).sum()
+    far = wbxr.Network(MODELS["hopf"][0], conn, speed=1.0, k=0.4)  # every delay >= 5 steps
+    assert far.block_delay(DT) == far.min_delay(DT)
 
 def test_no_speed_means_instantaneous_coupling_in_float64(x64):
     conn = random_connectome()

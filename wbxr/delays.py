@@ -115,6 +115,55 @@ def delayed_edges(weights: np.ndarray, steps: np.ndarray) -> DelayedEdges | None
     return DelayedEdges(source, delay, weight)
 
 
+class ShortEdges(NamedTuple):
+    """Delayed edges shorter than a block, summed step by step (a plain edge list)."""
+
+    source: jax.Array  #: (E,) int32 source region
+    target: jax.Array  #: (E,) int32 target region
+    delay: jax.Array  #: (E,) int32 delay in steps, 1 <= delay < the block's shortest gather
+    weight: jax.Array  #: (E,) float coupling weight
+
+
+def split_edges(
+    weights: np.ndarray, steps: np.ndarray, shortest_gathered: int
+) -> tuple[DelayedEdges | None, ShortEdges | None]:
+    """The edges gathered per block (delay >= ``shortest_gathered``) and the shorter ones.
+
+    Either part is None when empty.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> W = np.array([[0.0, 0.5, 0.2], [0.5, 0.0, 0.0], [0.2, 0.0, 0.0]])
+    >>> d = np.array([[0, 3, 9], [3, 0, 1], [9, 1, 0]])
+    >>> gathered, short = split_edges(W, d, shortest_gathered=5)
+    >>> gathered.source.tolist(), gathered.delay.tolist()
+    ([[2], [0], [0]], [[9], [9], [9]])
+    >>> short.source.tolist(), short.target.tolist(), short.delay.tolist(), short.weight.tolist()
+    ([1, 0], [0, 1], [3, 3], [0.5, 0.5])
+    """
+    is_short = (weights != 0) & (steps >= 1) & (steps < shortest_gathered)
+    gathered = delayed_edges(np.where(is_short, 0.0, weights), steps)
+    if not is_short.any():
+        return gathered, None
+    target, source = np.nonzero(is_short)
+    short = ShortEdges(
+        source.astype(np.int32), target.astype(np.int32), steps[target, source].astype(np.int32),
+        weights[target, source].astype(float),
+    )
+    return gathered, short
+
+
+def short_sums(recent: jax.Array, short: ShortEdges, newest: jax.Array, n_regions: int) -> jax.Array:
+    r"""The inputs of the short edges, :math:`\sum_e w_e\, h_{j_e}(t - d_e)` per target.
+
+    ``recent`` ``(T, N, n_columns)`` holds consecutive recorded values whose row ``newest``
+    is that of step ``t``; returns ``(N, n_columns)``.
+    """
+    values = recent[newest - short.delay, short.source]  # (E, n_columns)
+    return jax.ops.segment_sum(values * short.weight[:, None], short.target, num_segments=n_regions)
+
+
 @dataclasses.dataclass(frozen=True)
 class HistoryLayout:
     """Static shape of the history ring buffer (part of the compiled program)."""

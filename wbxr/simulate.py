@@ -293,7 +293,7 @@ def simulate(
     block = plan_schedule(
         math.gcd(spec.n_samples, chunk_samples, offset),
         spec.steps_per_sample,
-        spec.max_block(net.min_delay(spec.dt)),
+        spec.max_block(net.block_delay(spec.dt)),
         0,
     )[1]
     plan, params = net.discretize(spec.dt, method, block, spec.dtype)
@@ -530,7 +530,8 @@ class RunSpec:
 
         At most ``MAX_BLOCK`` steps where a block of ``n_members`` runs its steps as a rolled
         loop, ``UNROLLED_MAX_BLOCK`` where they are unrolled, and no more than the shortest
-        delay allows (one more for schemes that read only the step's start).
+        delay gathered per block, ``min_delay``, allows (one more for schemes that read only
+        the step's start; see :meth:`Network.block_delay` for the edges summed step by step).
         """
         rolled = rolled_steps(self.initial_values.size * n_members)  # variables x regions x members
         most = MAX_BLOCK if rolled else UNROLLED_MAX_BLOCK
