@@ -55,6 +55,28 @@ def test_chunking_does_not_change_the_numbers(conn):
     np.testing.assert_array_equal(alone, runs[0][4])
 
 
+
+def test_a_few_short_edges_are_summed_step_by_step_in_every_chunk():
+    """6 regions whose delays are 11-25 steps but for one pair of 2: blocks of 10 steps with
+    the pair summed step by step, bit for bit in chunks padded to 4 and 8, equal to simulate
+    and to a speed sweep's member (speed sweeps gather every edge, here in blocks of 2)."""
+    rng = np.random.default_rng(0)
+    weights = rng.uniform(0.1, 1.0, (6, 6))
+    distances = rng.uniform(11.0, 25.0, (6, 6))
+    distances = (distances + distances.T) / 2
+    distances[0, 3] = distances[3, 0] = 2.0
+    np.fill_diagonal(weights, 0.0)
+    np.fill_diagonal(distances, 0.0)
+    net = noisy_net(wbxr.connectome(weights, distances))
+    assert net.min_delay(0.1) == 2 and net.block_delay(0.1) >= 11
+    runs = [wbxr.ensemble(net, seeds=range(5), chunk_size=size, **RUN).x.values for size in (1, 5)]
+    np.testing.assert_array_equal(runs[0], runs[1])
+    solo = wbxr.simulate(net, seed=3, **RUN)
+    np.testing.assert_allclose(runs[0][3], solo.x.values, rtol=1e-5, atol=1e-6)
+    swept = wbxr.ensemble(net, seeds=[3], sweep={"speed": [10.0, 20.0]}, **RUN).x.compute()
+    np.testing.assert_allclose(runs[0][3], swept.isel(seed=0, speed=0).values, rtol=1e-5, atol=1e-6)
+    assert np.abs(runs[0]).max() > 0.05
+
 def test_layout_coordinates_and_laziness(conn):
     ens = wbxr.ensemble(noisy_net(conn), seeds=range(2), sweep={"k": np.linspace(0, 0.5, 3), "a": [-0.1, 0.0]},
                         monitors=["x"], **RUN)

@@ -639,9 +639,12 @@ def ensemble(
     # more), and then a member's last bits would depend on its chunk.
     padded_size = max(MIN_PADDED_MEMBERS, 1 << (math.prod(block) - 1).bit_length())
 
-    # One compiled program for all members: the smallest block, the longest history.
-    min_delays = [m for m in (n.min_delay(spec.dt) for n in networks.values()) if m is not None]
-    max_block = spec.max_block(min(min_delays) if min_delays else None, padded_size)
+    # One compiled program for all members: the smallest block, the longest history.  One
+    # network (no speed sweep) may sum its few shortest edges step by step
+    # (Network.block_delay); networks of several speeds would each sum others.
+    delay_of = (lambda n: n.block_delay(spec.dt)) if len(networks) == 1 else (lambda n: n.min_delay(spec.dt))
+    block_delays = [m for m in map(delay_of, networks.values()) if m is not None]
+    max_block = spec.max_block(min(block_delays) if block_delays else None, padded_size)
     schedule, steps_block = plan_schedule(
         spec.n_samples, spec.steps_per_sample, max_block, spec.n_transient_samples
     )
