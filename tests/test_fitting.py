@@ -74,6 +74,48 @@ def test_fitted_weights_rebuild_the_discretised_network():
     assert np.all(np.asarray(doubled.edges.weight)[~np.asarray(setup.data.delayed_valid)] == 0)
 
 
+
+def short_pair_hopf():
+    """The example network with regions 0 and 1 moved 2 mm apart: 2 of its 56 edges have a
+    delay of 2 steps, the others 31 or more, so the two are summed step by step."""
+    distances = CONN.distances.values.copy()
+    distances[0, 1] = distances[1, 0] = 2.0
+    conn = wbxr.connectome(CONN.weights.values, distances, labels=list(CONN.target.values))
+    net = noisy_hopf(k=0.4, a=-0.15).replace(conn=conn)
+    assert net.min_delay(0.1) == 2 and net.block_delay(0.1) >= 30
+    return net
+
+
+@pytest.mark.parametrize("integrator", ["euler", "heun"])
+def test_gradient_through_edges_summed_step_by_step_matches_central_differences(x64, integrator):
+    net = short_pair_hopf()
+    target = target_fc(noisy_hopf(), 60.0, 0.1, 10.0, [7])
+    with x64():
+        setup = setup_fit(net, target, params=["k", "weights"], duration=60.0, dt=0.1, transient=10.0,
+                          loss="fc_mse", seeds=[0], integrator=integrator)
+        assert setup.data.base.short is not None and setup.data.base.short.delay.tolist() == [2, 2]
+        rows, cols = np.asarray(setup.data.weight_rows), np.asarray(setup.data.weight_cols)
+        short_index = 1 + int(np.flatnonzero((rows == 0) & (cols == 1))[0])  # u = (k, weights...)
+        (_, _), gradient = fit_problem.value_and_grad(setup.u0, setup.data, setup.problem)
+        for index in (0, short_index):
+            h = 1e-5 * max(1.0, abs(float(setup.u0[index])))
+            plus = fit_problem.value_and_grad(setup.u0.at[index].add(h), setup.data, setup.problem)[0][0]
+            minus = fit_problem.value_and_grad(setup.u0.at[index].add(-h), setup.data, setup.problem)[0][0]
+            reference = float((plus - minus) / (2 * h))
+            assert abs(reference) > 1e-7
+            assert float(gradient[index]) == pytest.approx(reference, rel=1e-4)
+
+
+def test_fitted_weights_reach_the_edges_summed_step_by_step():
+    net = short_pair_hopf()
+    target = target_fc(noisy_hopf(), 40.0, 0.1, 0.0, [0])
+    setup = setup_fit(net, target, params=["weights"], duration=40.0, dt=0.1)
+    base = setup.data.base
+    rebuilt = fit_problem.step_params(setup.u0, setup.data, setup.problem)
+    np.testing.assert_allclose(rebuilt.short.weight, base.short.weight, rtol=1e-6)
+    np.testing.assert_allclose(rebuilt.edges.weight, base.edges.weight, rtol=1e-6)
+    assert np.all(np.asarray(base.edges.delay)[np.asarray(setup.data.delayed_valid)] >= 30)
+
 def test_speed_and_piecewise_constant_losses_are_rejected_for_gradients():
     net = noisy_hopf()
     target = target_fc(net, 40.0, 0.5, 0.0, [0])

@@ -690,7 +690,7 @@ def setup_fit(
         raise ValueError(f"options['seed'] must be an integer >= 1, got {options['seed']!r}")
 
     schedule, block = plan_schedule(
-        spec.n_samples, spec.steps_per_sample, spec.max_block(net.min_delay(spec.dt), len(seeds)),
+        spec.n_samples, spec.steps_per_sample, spec.max_block(net.block_delay(spec.dt), len(seeds)),
         spec.n_transient_samples,
     )
     target_values, loss_settings = _target_array(aligned, loss, spec, loss_options, schedule.n_recorded)
@@ -713,10 +713,8 @@ def _problem_data(net, base, seeds, spec, target_values, selections) -> ProblemD
     weights = effective_weights(net.weights, net.coupling_function)
     steps = net.delay_steps(spec.dt)
     delayed_valid = zero_delay_mask = None
-    if base.edges is not None:
-        delayed = (weights != 0) & (steps >= 1)
-        in_degree = delayed.sum(axis=1)
-        delayed_valid = jnp.asarray(np.arange(base.edges.source.shape[1])[None, :] < in_degree[:, None])
+    if base.edges is not None:  # the padding of the gathered edges has weight 0, real edges not
+        delayed_valid = jnp.asarray(np.asarray(base.edges.weight) != 0)
     if base.instantaneous.zero_delay is not None:
         off_diagonal = ~np.eye(net.n_regions, dtype=bool)
         zero_delay_mask = jnp.asarray(off_diagonal & (steps == 0) & (weights != 0))

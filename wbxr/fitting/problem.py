@@ -115,7 +115,7 @@ def step_params(u: jax.Array, data: ProblemData, problem: Problem) -> StepParams
     model = copy.copy(params.model)  # fields set directly: no validation of traced values
     noise = dict(model.noise)
     k = params.k
-    edges, instantaneous = params.edges, params.instantaneous
+    edges, instantaneous, short = params.edges, params.instantaneous, params.short
     for slot, entries in zip(problem.slots, data.entries):
         value = slot.value(u)
         if slot.kind == "k":
@@ -139,6 +139,8 @@ def step_params(u: jax.Array, data: ProblemData, problem: Problem) -> StepParams
             if edges is not None:
                 gathered = weights[jnp.arange(n_regions)[:, None], edges.source]
                 edges = edges._replace(weight=jnp.where(data.delayed_valid, gathered, 0.0))
+            if short is not None:  # the few edges summed step by step
+                short = short._replace(weight=weights[short.target, short.source])
             diagonal = jnp.diagonal(weights)
             instantaneous = instantaneous._replace(
                 zero_delay=None
@@ -148,7 +150,7 @@ def step_params(u: jax.Array, data: ProblemData, problem: Problem) -> StepParams
                 row_sum=weights.sum(axis=1) - diagonal,
             )
     object.__setattr__(model, "noise", noise)
-    return StepParams(model, k, edges, instantaneous, params.coupling)
+    return StepParams(model, k, edges, instantaneous, params.coupling, short)
 
 
 def _for_seeds(params: StepParams, n_seeds: int) -> StepParams:
