@@ -164,6 +164,7 @@ class Network:
         self._k = k
         self._reads = reads
         self._coupling_parts_by_dt: dict[float, tuple[DelayedEdges | None, InstantaneousWeights]] = {}
+        self._split_edges_by_dt: dict[tuple[float, int], tuple[DelayedEdges | None, ShortEdges | None]] = {}
 
     # -- the specification ------------------------------------------------------------
     @property
@@ -309,6 +310,14 @@ class Network:
             )
         return self._coupling_parts_by_dt[dt]
 
+    def _split_edges(self, dt: float, shortest_gathered: int) -> tuple[DelayedEdges | None, ShortEdges | None]:
+        """The delayed edges gathered per block and those summed step by step (computed once)."""
+        key = (dt, shortest_gathered)
+        if key not in self._split_edges_by_dt:
+            weights = effective_weights(self.weights, self._coupling)
+            self._split_edges_by_dt[key] = split_edges(weights, self.delay_steps(dt), shortest_gathered)
+        return self._split_edges_by_dt[key]
+
     def min_delay(self, dt: float) -> int | None:
         """Smallest delay (steps) of any edge read from the history, or None if none is.
 
@@ -330,9 +339,10 @@ class Network:
         shortest = self.min_delay(dt)
         if shortest is None or shortest >= SHORT_BLOCK:
             return shortest
-        steps = self.delay_steps(dt)
-        delays = np.sort(steps[(effective_weights(self.weights, self._coupling) != 0) & (steps >= 1)])
-        return int(delays[min(self.n_regions // 2, delays.size - 1)])
+        edges, _ = self._coupling_parts(dt)
+        delays = edges.delay[edges.weight != 0]  # the real edges, not the padding
+        rank = min(self.n_regions // 2, delays.size - 1)  # at most N/2 edges shorter
+        return int(np.partition(delays, rank)[rank])
 
     def discretize(
         self,
@@ -361,9 +371,8 @@ class Network:
             longest = max(int(edges.delay.max()), max_delay or 0)
             layout = HistoryLayout.for_delays(self.n_regions, longest, block=block, window=window)
             if int(edges.delay.min()) < window - 1:  # shorter than a block's gather reads
-                weights = effective_weights(self.weights, self._coupling)
-                edges, short = split_edges(weights, self.delay_steps(dt), shortest_gathered=window - 1)
-                short = ShortEdges(short.source, short.target, short.delay, np.asarray(short.weight, dtype))
+                edges, short = self._split_edges(dt, window - 1)
+                short = short._replace(weight=np.asarray(short.weight, dtype))
             if edges is not None:
                 edges = DelayedEdges(
                     np.asarray(edges.source), np.asarray(edges.delay), np.asarray(edges.weight, dtype)
