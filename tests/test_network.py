@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import wbxr
-from wbxr.network import Network
+from wbxr.network import MEMORY_SIZE, Network
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +91,24 @@ def test_replace_validates_again(conn):
     with pytest.raises(TypeError, match="unknown fields"):
         net.replace(velocity=3)
     assert "8 regions" in repr(net) and "speed=10 mm/ms" in repr(net)
+
+
+def test_a_network_remembers_its_most_recently_used_results(conn):
+    net = Network(wbxr.models.Hopf(), conn, speed=10.0, k=0.5)
+    built = []
+
+    def build(key):
+        built.append(key)
+        return key * 10
+
+    for key in range(MEMORY_SIZE):
+        assert net._memoized(("test", key), lambda key=key: build(key)) == key * 10
+    assert net._memoized(("test", 0), lambda: build(0)) == 0  # remembered: now the newest
+    net._memoized(("test", MEMORY_SIZE), lambda: build(MEMORY_SIZE))  # forgets the oldest, 1
+    assert built == list(range(MEMORY_SIZE + 1))
+    assert net._memoized(("test", 1), lambda: build(1)) == 10 and built[-1] == 1
+    assert net._memoized(("test", 0), lambda: build(0)) == 0 and built.count(0) == 1
+    assert len(net._memory) == MEMORY_SIZE
 
 
 def test_discretize_gives_traced_parameters_per_region(conn):

@@ -150,6 +150,31 @@ def test_attrs_record_the_run(hopf_net):
     assert json.loads(attrs["attribute_units"])["speed"] == "mm/ms"
 
 
+def test_results_reuse_a_frame_but_own_their_attributes(conn):
+    """Runs of one network fill a copy of a remembered frame: each result equals one built
+    afresh (by an unpickled copy of the network, which remembers nothing), and what a user
+    changes in one result does not reach the next."""
+    import pickle
+
+    net = noisy_hopf(conn)
+    monitors = ["x", wbxr.monitors.TemporalAverage("y", period=2.0)]
+    first = wbxr.simulate(net, 40.0, 0.1, sample_every=0.5, monitors=monitors, seed=1)
+    first.attrs["note"] = "mine"
+    first.x.attrs["units"] = "changed"
+    first.y_average.attrs["long_name"] = "changed"
+    second = wbxr.simulate(net, 40.0, 0.1, sample_every=0.5, monitors=monitors, seed=2)
+    fresh = pickle.loads(pickle.dumps(net))
+    assert not fresh._memory
+    xr.testing.assert_identical(second, wbxr.simulate(fresh, 40.0, 0.1, sample_every=0.5, monitors=monitors, seed=2))
+    assert second.attrs["seed"] == 2 and first.attrs["seed"] == 1 and "note" not in second.attrs
+    assert second.x.attrs["units"] == "1" and second.y_average.attrs["long_name"] != "changed"
+    assert not np.array_equal(first.x.values, second.x.values)
+    # a continued run's times follow on from the first (another frame)
+    head = wbxr.simulate(net, 20.0, 0.1, sample_every=0.5, seed=1, keep_state=True)
+    tail = wbxr.simulate(net, 20.0, 0.1, sample_every=0.5, initial=head)
+    assert float(tail.time[0]) == 20.5 and float(head.time[0]) == 0.5
+
+
 @pytest.mark.parametrize("engine", ["scipy", "netcdf4"])
 def test_netcdf_round_trip(hopf_net, tmp_path, engine):
     pytest.importorskip("netCDF4" if engine == "netcdf4" else "scipy")

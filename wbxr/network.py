@@ -22,8 +22,9 @@ Semantics (see :mod:`wbxr.coupling` and :mod:`wbxr.delays`):
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from typing import Any, NamedTuple
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 import jax
 import jax.numpy as jnp
@@ -70,6 +71,11 @@ __all__ = [
 #: Where the shortest delays would make blocks of steps shorter than this, the few shortest
 #: edges are summed step by step instead (see :meth:`Network.block_delay`).
 SHORT_BLOCK = 5
+#: How many results :meth:`Network._memoized` keeps per network (edges at a few ``dt``, the
+#: discretised parameters and result frames of the last few kinds of run).
+MEMORY_SIZE = 16
+
+_T = TypeVar("_T")
 
 
 class Network:
@@ -163,8 +169,8 @@ class Network:
         self._coupled_var = coupled_var
         self._k = k
         self._reads = reads
-        self._coupling_parts_by_dt: dict[float, tuple[DelayedEdges | None, InstantaneousWeights]] = {}
-        self._split_edges_by_dt: dict[tuple[float, int], tuple[DelayedEdges | None, ShortEdges | None]] = {}
+        self._memory: dict[Hashable, Any] = {}
+        self._memory_lock = threading.Lock()
 
     # -- the specification ------------------------------------------------------------
     @property
@@ -299,24 +305,50 @@ class Network:
             return np.zeros((self.n_regions, self.n_regions), dtype=np.int64)
         return delay_steps(distances, self._speed, dt)
 
+    def _memoized(self, key: Hashable, build: Callable[[], _T]) -> _T:
+        """``build()``, computed once per ``key`` and reused: a network never changes.
+
+        For what runs derive from the network alone (its edges at a ``dt``, its
+        discretised parameters, the frame of its results).  The :data:`MEMORY_SIZE` most
+        recently used keys are kept; dask may call this from several threads at once.
+        """
+        with self._memory_lock:
+            if key in self._memory:
+                value = self._memory.pop(key)
+                self._memory[key] = value  # now the most recent
+                return value
+        value = build()  # outside the lock: may take long and may ask for other keys
+        with self._memory_lock:
+            self._memory[key] = value
+            while len(self._memory) > MEMORY_SIZE:
+                del self._memory[next(iter(self._memory))]
+        return value
+
+    def __getstate__(self) -> dict[str, Any]:
+        # sent to dask workers without what it remembers (and a lock cannot be pickled)
+        return {name: value for name, value in self.__dict__.items() if name not in ("_memory", "_memory_lock")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._memory = {}
+        self._memory_lock = threading.Lock()
+
     def _coupling_parts(self, dt: float) -> tuple[DelayedEdges | None, InstantaneousWeights]:
-        """Delayed edges and instantaneous terms at step ``dt`` (computed once per dt)."""
-        if dt not in self._coupling_parts_by_dt:
+        """Delayed edges and instantaneous terms at step ``dt``."""
+
+        def build():
             steps = self.delay_steps(dt)
             weights = effective_weights(self.weights, self._coupling)
-            self._coupling_parts_by_dt[dt] = (
-                delayed_edges(weights, steps),
-                instantaneous_weights(weights, steps, self._coupling),
-            )
-        return self._coupling_parts_by_dt[dt]
+            return delayed_edges(weights, steps), instantaneous_weights(weights, steps, self._coupling)
+
+        return self._memoized(("coupling parts", dt), build)
 
     def _split_edges(self, dt: float, shortest_gathered: int) -> tuple[DelayedEdges | None, ShortEdges | None]:
-        """The delayed edges gathered per block and those summed step by step (computed once)."""
-        key = (dt, shortest_gathered)
-        if key not in self._split_edges_by_dt:
-            weights = effective_weights(self.weights, self._coupling)
-            self._split_edges_by_dt[key] = split_edges(weights, self.delay_steps(dt), shortest_gathered)
-        return self._split_edges_by_dt[key]
+        """The delayed edges gathered per block and those summed step by step."""
+        return self._memoized(
+            ("split edges", dt, shortest_gathered),
+            lambda: split_edges(effective_weights(self.weights, self._coupling), self.delay_steps(dt), shortest_gathered),
+        )
 
     def min_delay(self, dt: float) -> int | None:
         """Smallest delay (steps) of any edge read from the history, or None if none is.
