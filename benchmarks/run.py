@@ -11,14 +11,15 @@ Run it with a python that has numpy (the repository's ``.venv``).  It
    (A B C ... then, next round, B C ... A: the order rotates so no system always runs
    right after another one's compile or memory churn);
 3. takes, per (system, task, N), the median over rounds of the first-call time and of the
-   warm rate (each subprocess reports the median of its ``K`` warm calls) and the largest
+   warm rate (each subprocess reports the median of its warm calls: ``K`` of them, more
+   for calls of milliseconds, until they took 0.5 s, see ``spec.MIN_WARM_SECONDS``) and the largest
    peak RSS, and prints a markdown table with wbxr's speed relative to every other system
    and, for T3, the C floor (``floor.c``: the delayed gather-and-sum alone, one core);
 4. writes the table to ``benchmarks/results/latest.md`` and every raw JSON line, with the
    round number, to ``benchmarks/results/raw/<UTC timestamp>.jsonl``.
 
 A subprocess that fails, prints no JSON line or runs past ``--timeout`` is recorded as
-``failed: <reason>`` and the run goes on.  ``--quick`` (1 round, 1 warm call, 1 s simulated
+``failed: <reason>`` and the run goes on.  ``--quick`` (1 round, 1 warm call or 0.5 s of them, 1 s simulated
 for T1/T2/T4, T3 at N = 8, 80, 400) checks the whole chain in a few minutes; timings on a
 busy machine are noise.
 """
@@ -289,7 +290,7 @@ def main() -> None:
     head = (f"# SPEC benchmark{' (--quick)' if args.quick else ''}, {stamp}\n\n"
             f"Machine: {info['cpu']}, {info['cores']} cores; load average at start "
             f"{info['loadavg'][0]:.2f}, at end {info['loadavg_end'][0]:.2f}. git {info['git']}. "
-            f"{rounds} round(s) × {repeats} warm call(s); medians over rounds; "
+            f"{rounds} round(s) × {repeats} warm call(s) (more until 0.5 s); medians over rounds; "
             f"total {time.perf_counter() - t_start:.0f} s. Raw: results/raw/{raw_path.name}\n")
     text = head + "\n" + table + "\n"
     (RESULTS_DIR / "latest.md").write_text(text)

@@ -82,6 +82,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+#: Warm calls continue until they took this long in all (or MAX_WARM_CALLS were made).
+MIN_WARM_SECONDS = 0.5
+MAX_WARM_CALLS = 200
+
+
 def run_and_report(
     *,
     system: str,
@@ -92,7 +97,8 @@ def run_and_report(
     notes: str = "",
     check: Callable[[Any], str] | None = None,
 ) -> dict:
-    """Time ``call()`` once cold and ``args.repeats`` times warm; print and return the JSON line.
+    """Time ``call()`` once cold and ``args.repeats`` times warm (more for calls that take
+    milliseconds: see :data:`MIN_WARM_SECONDS`); print and return the JSON line.
 
     ``call`` must run the whole task (for T4: all N_SEEDS seeds) and return only once the
     results are computed (block on asynchronous arrays inside it).  Every call is identical
@@ -104,7 +110,9 @@ def run_and_report(
     result = call()
     first = time.perf_counter() - t0
     warm = []
-    for _ in range(args.repeats):
+    # At least `repeats` warm calls, and more of a call of a few milliseconds (T3 at N = 8),
+    # whose single timing is mostly noise: until MIN_WARM_SECONDS are spent in all.
+    while len(warm) < args.repeats or (sum(warm) < MIN_WARM_SECONDS and len(warm) < MAX_WARM_CALLS):
         t0 = time.perf_counter()
         result = call()
         warm.append(time.perf_counter() - t0)
@@ -119,7 +127,7 @@ def run_and_report(
         "duration_ms": args.duration,
         "precision": precision() if callable(precision) else precision,
         "first_call_s": round(first, 4),
-        "warm_s": [round(w, 4) for w in warm],
+        "warm_s": [round(w, 6) for w in warm],
         "sim_seconds_per_wall_second": round(simulated_s / median_warm, 4) if warm else None,
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "notes": "; ".join(s for s in (notes, extra) if s),
