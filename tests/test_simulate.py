@@ -175,6 +175,24 @@ def test_results_reuse_a_frame_but_own_their_attributes(conn):
     assert float(tail.time[0]) == 20.5 and float(head.time[0]) == 0.5
 
 
+def test_long_results_build_their_own_frame(conn, monkeypatch):
+    monkeypatch.setattr(sys.modules["wbxr.simulate"], "MAX_REMEMBERED_SAMPLES", 150)
+    net = noisy_hopf(conn)
+
+    def frames():
+        return sum(key[0] == "result frame" for key in net._memory)
+
+    short = wbxr.simulate(net, 15.0, 0.1, seed=1)  # 150 samples: remembered
+    assert frames() == 1
+    long = wbxr.simulate(net, 15.1, 0.1, seed=1)  # 151 samples: not remembered
+    assert frames() == 1
+    head = long.isel(time=slice(150))
+    xr.testing.assert_allclose(head, short, rtol=1e-5, atol=1e-6)  # (blocks of 1 step, not 30)
+    xr.testing.assert_identical(head.coords.to_dataset().drop_attrs(deep=False), short.coords.to_dataset().drop_attrs(deep=False))
+    assert head.x.attrs == short.x.attrs
+    assert long.attrs["duration"] == 15.1 and long.attrs["seed"] == 1
+
+
 @pytest.mark.parametrize("engine", ["scipy", "netcdf4"])
 def test_netcdf_round_trip(hopf_net, tmp_path, engine):
     pytest.importorskip("netCDF4" if engine == "netcdf4" else "scipy")

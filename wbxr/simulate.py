@@ -64,6 +64,9 @@ UNROLLED_MAX_BLOCK = 10
 MAX_CHUNK_STEPS = 1000
 #: Most standard normals drawn in one go (4 MiB in float32).
 MAX_BATCH_NORMALS = 2**20
+#: Most samples of a run whose result's frame (coordinates and attributes) a network
+#: remembers for the next run: 0.8 MB of times.
+MAX_REMEMBERED_SAMPLES = 100_000
 #: Groups of steps per loop iteration on a GPU, where every iteration of a compiled loop
 #: costs a round trip to the host (the CPU runs one group per iteration).  H200: T1 27.5
 #: -> 35.9 sim-s/s with 4 (first call +0.4 s); 16 gave 36.9 but compiled for 7.7 s.
@@ -390,10 +393,14 @@ def _assemble(net: Network, spec: RunSpec, pieces: list[dict[str, np.ndarray]], 
     for monitor in spec.observers:
         data[monitor.name] = np.concatenate([piece[monitor.name] for piece in pieces])
     shapes = tuple(value.shape for value in data.values())
-    # Building a Dataset costs xarray 0.3 ms, filling a copy of its frame 0.05 ms.
-    key = ("result frame", spec.dt, spec.duration, spec.transient, spec.sample_every, spec.n_transient_samples,
-           spec.method, spec.dtype, spec.monitors, spec.observers, spec.observer_periods, offset, shapes)
-    frame = net._memoized(key, lambda: _frame(net, spec, offset, shapes))
+    # Building a Dataset costs xarray 0.3 ms, filling a copy of its frame 0.05 ms: short runs
+    # reuse the frame; long ones, whose time coordinates are large, build their own.
+    if spec.n_samples > MAX_REMEMBERED_SAMPLES:
+        frame = _frame(net, spec, offset, shapes)
+    else:
+        key = ("result frame", spec.dt, spec.duration, spec.transient, spec.sample_every, spec.n_transient_samples,
+               spec.method, spec.dtype, spec.monitors, spec.observers, spec.observer_periods, offset, shapes)
+        frame = net._memoized(key, lambda: _frame(net, spec, offset, shapes))
     ds = frame.copy(deep=False, data=data)
     ds.attrs.update(extra)
     return ds
