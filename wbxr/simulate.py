@@ -395,12 +395,12 @@ def _assemble(net: Network, spec: RunSpec, pieces: list[dict[str, np.ndarray]], 
     shapes = tuple(value.shape for value in data.values())
     # Building a Dataset costs xarray 0.3 ms, filling a copy of its frame 0.05 ms: short runs
     # reuse the frame; long ones, whose time coordinates are large, build their own.
-    if spec.n_samples > MAX_REMEMBERED_SAMPLES:
-        frame = _frame(net, spec, offset, shapes)
-    else:
-        key = ("result frame", spec.dt, spec.duration, spec.transient, spec.sample_every, spec.n_transient_samples,
-               spec.method, spec.dtype, spec.monitors, spec.observers, spec.observer_periods, offset, shapes)
-        frame = net._memoized(key, lambda: _frame(net, spec, offset, shapes))
+    def build() -> xr.Dataset:
+        return _frame(net, spec, offset, shapes)
+
+    key = ("result frame", spec.dt, spec.duration, spec.transient, spec.sample_every, spec.n_transient_samples,
+           spec.method, spec.dtype, spec.monitors, spec.observers, spec.observer_periods, offset, shapes)
+    frame = build() if spec.n_samples > MAX_REMEMBERED_SAMPLES else net._memoized(key, build)
     ds = frame.copy(deep=False, data=data)
     ds.attrs.update(extra)
     return ds
