@@ -323,6 +323,18 @@ def test_per_region_parameters_act_per_region():
 
 
 # --- the GPU code path, traced on the CPU ------------------------------------------------
+@pytest.mark.parametrize("method", ["euler", "heun", "rk4"])
+def test_rolled_and_unrolled_steps_read_the_same_delayed_inputs(conn, monkeypatch, method):
+    """A rolled loop of steps reads the block's delayed sums region-major, unrolled steps
+    time-major; schemes that evaluate the field at a step's end also read the next step's."""
+    net = noisy_hopf(conn)
+    rolled = wbxr.simulate(net, duration=60.0, dt=0.1, seed=2, method=method)
+    monkeypatch.setattr(sys.modules["wbxr.network"], "ROLLED_STEP_MAX_SIZE", 0)
+    unrolled = wbxr.simulate(net, duration=62.0, dt=0.1, seed=2, method=method)  # a fresh trace
+    np.testing.assert_allclose(unrolled.x.values[:600], rolled.x.values, rtol=0, atol=2e-6)
+    assert np.abs(rolled.x.values).max() > 0.01
+
+
 def test_the_accelerator_code_path_gives_the_cpu_numbers(conn, monkeypatch):
     """On a GPU, groups of steps and the steps of a block are unrolled (the CPU runs a block's
     steps as a rolled loop) and one member's delayed inputs are summed by a matrix product;
