@@ -673,6 +673,7 @@ def advance_block(
         """The delayed sums of block step ``s``, ``(channels, N, M)``."""
         values = jax.lax.dynamic_index_in_dim(sums, s, axis=time_axis, keepdims=False)
         return jnp.moveaxis(values.reshape(plan.n_regions, -1, n_members), 1, 0)
+
     short = params.short
     reads_end = integrators.READS_STEP_END[plan.method]
     recent = None
