@@ -355,8 +355,11 @@ class Network:
 
         It bounds how many steps can share one gather of delayed inputs.
         """
-        edges, _ = self._coupling_parts(dt)
-        return None if edges is None else int(edges.delay.min())
+        def build():
+            edges, _ = self._coupling_parts(dt)
+            return None if edges is None else int(edges.delay.min())
+
+        return self._memoized(("min delay", dt), build)
 
     def block_delay(self, dt: float) -> int | None:
         """The delay (steps) that bounds a block of steps sharing one gather, or None.
@@ -371,10 +374,14 @@ class Network:
         shortest = self.min_delay(dt)
         if shortest is None or shortest >= SHORT_BLOCK:
             return shortest
-        edges, _ = self._coupling_parts(dt)
-        delays = edges.delay[edges.weight != 0]  # the real edges, not the padding
-        rank = min(self.n_regions // 2, delays.size - 1)  # at most N/2 edges shorter
-        return int(np.partition(delays, rank)[rank])
+
+        def build():
+            edges, _ = self._coupling_parts(dt)
+            delays = edges.delay[edges.weight != 0]  # the real edges, not the padding
+            rank = min(self.n_regions // 2, delays.size - 1)  # at most N/2 edges shorter
+            return int(np.partition(delays, rank)[rank])
+
+        return self._memoized(("block delay", dt), build)
 
     def discretize(
         self,
