@@ -7,6 +7,8 @@ import brainunit as u
 import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import wbxr
 from wbxr.simulate import NonFiniteStateError, plan_schedule
@@ -71,6 +73,41 @@ def test_schedule_groups_steps_within_the_minimum_delay():
     assert block == 1 and schedule.n_samples == 2999 and schedule.n_recorded == 2989
     schedule, block = plan_schedule(100, 13, max_block=1, n_transient_samples=0)
     assert block == 1 and schedule.blocks_per_group == 13
+
+
+@settings(max_examples=300, deadline=None)
+@given(groups=st.integers(1, 500), draws=st.integers(0, 2_000_000), cpu=st.booleans())
+def test_normals_batches_divide_the_chunk_and_on_the_cpu_stay_below_the_split(groups, draws, cpu):
+    from wbxr.simulate import MAX_BATCH_NORMALS, UNSPLIT_BATCH_NORMALS, groups_per_normals_batch
+
+    batch = groups_per_normals_batch(groups, draws, cpu=cpu)
+    divisors = [d for d in range(1, groups + 1) if groups % d == 0]
+    if draws == 0:
+        assert batch == groups
+        return
+    unsplit = [d for d in divisors if d >= 2 and d * draws <= UNSPLIT_BATCH_NORMALS]
+    fitting = [d for d in divisors if d * draws <= MAX_BATCH_NORMALS]
+    assert batch == (max(unsplit) if cpu and unsplit else max(fitting, default=1))
+
+
+def test_normals_drawn_in_small_or_large_batches_give_the_same_run(conn, monkeypatch):
+    """A step's normals depend only on the member's key and the step: drawn two groups at a
+    time (a small network on the CPU) or a whole chunk at a time, the run is the same."""
+    simulate_module = sys.modules["wbxr.simulate"]
+    chosen, choose = [], simulate_module.groups_per_normals_batch
+
+    def spy(*args, **kwargs):
+        chosen.append(choose(*args, **kwargs))
+        return chosen[-1]
+
+    monkeypatch.setattr(simulate_module, "groups_per_normals_batch", spy)
+    net = noisy_hopf(conn)  # 8 regions x 2 noisy variables
+    small = wbxr.simulate(net, duration=200.0, dt=0.1, sample_every=1.0, seed=5)
+    monkeypatch.setattr(simulate_module, "UNSPLIT_BATCH_NORMALS", 0)
+    large = wbxr.simulate(net, duration=400.0, dt=0.1, sample_every=1.0, seed=5)  # a fresh trace
+    assert chosen[0] == 2 and chosen[1] > 2, chosen
+    np.testing.assert_array_equal(large.x.values[:200], small.x.values)
+    assert np.abs(small.x.values).max() > 0.01
 
 
 def test_blocks_are_longer_where_their_steps_run_as_a_rolled_loop(conn, monkeypatch):

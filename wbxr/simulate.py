@@ -7,7 +7,7 @@ samples at 50.1, 50.2, ..., 300 ms.  The transient is simulated but never stored
 
 The compiled program is one :func:`jax.lax.scan` over *chunks* of samples, an inner scan
 over *groups* of steps (one or more samples; the standard normals of a batch of groups,
-up to ``MAX_BATCH_NORMALS`` numbers, are drawn in one go from the counter-based generator
+(:func:`groups_per_normals_batch`), are drawn in one go from the counter-based generator
 of :mod:`wbxr.random`, keyed by the member and counted by the step) and, inside, *blocks*
 of integration steps that share one gather of delayed inputs (see :mod:`wbxr.delays`).  The recorded samples are written into a preallocated output array, so
 the memory held is that of the result.  All numbers that can change between runs (seed,
@@ -64,6 +64,15 @@ UNROLLED_MAX_BLOCK = 10
 MAX_CHUNK_STEPS = 1000
 #: Most standard normals drawn in one go (4 MiB in float32).
 MAX_BATCH_NORMALS = 2**20
+#: On the CPU, most standard normals in a batch that XLA keeps as one task.  XLA's CPU
+#: compiler splits a loop fusion across its threads once its estimated cost (flops plus
+#: 10 per byte) passes two threads' worth of 100,000: at about 1,050 normals in float32,
+#: 900 in float64.  After a split, the loop goes on in whichever thread finished last and
+#: the other one spins: about 25 us per batch on the 2-core benchmark machine, which a
+#: split pays back only for batches of tens of thousands of numbers.  T3 at N = 8 (320
+#: normals per group): 1.63 ms per simulated second with 16,000 per batch (split), 1.42
+#: ms with 640; N = 80 in batches of 6,400 (split): 14.8 -> 20.3 ms.
+UNSPLIT_BATCH_NORMALS = 800
 #: Most samples of a run whose result's frame (coordinates and attributes) a network
 #: remembers for the next run: 0.8 MB of times.
 MAX_REMEMBERED_SAMPLES = 100_000
@@ -108,6 +117,33 @@ def _largest_divisor(n: int, at_most: int) -> int:
         if n % d == 0:
             return d
     return 1
+
+
+def groups_per_normals_batch(groups_per_chunk: int, draws_per_group: int, cpu: bool) -> int:
+    """How many groups of a chunk draw their standard normals in one go.
+
+    As many as ``MAX_BATCH_NORMALS`` allows: drawing per group costs more in per-operation
+    overhead than in arithmetic.  On the CPU, where at least two groups fit in
+    ``UNSPLIT_BATCH_NORMALS``, the most that fit instead, so that XLA does not split the
+    draws across threads (a single group per batch would let XLA move its draws into the
+    rolled step loop, where they are not vectorised: 3x slower).
+
+    Examples
+    --------
+    >>> groups_per_normals_batch(50, 320, cpu=True)  # N = 8, 20 steps per group
+    2
+    >>> groups_per_normals_batch(50, 3200, cpu=True)  # N = 80
+    50
+    >>> groups_per_normals_batch(50, 320, cpu=False)
+    50
+    """
+    if draws_per_group == 0:
+        return groups_per_chunk
+    if cpu:
+        unsplit = _largest_divisor(groups_per_chunk, UNSPLIT_BATCH_NORMALS // draws_per_group)
+        if unsplit >= 2:
+            return unsplit
+    return _largest_divisor(groups_per_chunk, max(1, MAX_BATCH_NORMALS // draws_per_group))
 
 
 def plan_schedule(n_samples: int, steps_per_sample: int, max_block: int, n_transient_samples: int) -> tuple[Schedule, int]:
@@ -796,11 +832,9 @@ def _simulate_members(
         first_bad = jnp.where((first_bad < 0) & bad, net_state.step, first_bad)
         return (net_state, first_bad), jnp.stack([sampled[:, i] for i in read_indices], axis=1)
 
-    # The normals of a batch of groups are drawn in one go: drawing them per group costs
-    # more in per-operation overhead than in arithmetic.  A batch holds at most
-    # MAX_BATCH_NORMALS numbers.
+    on_cpu = jax.default_backend() == "cpu"
     draws_per_group = steps_per_group * noise_rows(model) * n_regions * n_members
-    groups_per_batch = _largest_divisor(schedule.groups_per_chunk, max(1, MAX_BATCH_NORMALS // max(draws_per_group, 1)))
+    groups_per_batch = groups_per_normals_batch(schedule.groups_per_chunk, draws_per_group, cpu=on_cpu)
 
     def run_batch(group_carry, _):
         net_state, _ = group_carry
@@ -813,7 +847,7 @@ def _simulate_members(
                 (noise_rows(model), n_regions),
                 dtype,
             ).reshape(groups_per_batch, steps_per_group, noise_rows(model), n_regions, n_members)
-        unroll = 1 if jax.default_backend() == "cpu" else min(ACCELERATOR_GROUP_UNROLL, groups_per_batch)
+        unroll = 1 if on_cpu else min(ACCELERATOR_GROUP_UNROLL, groups_per_batch)
         return jax.lax.scan(run_group, group_carry, normals, length=groups_per_batch, unroll=unroll)
 
     def record(out, sampled, chunk_index):
