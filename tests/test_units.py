@@ -42,3 +42,14 @@ def test_arrays_and_bounds():
         time_ms([1.0, 2.0], "dt")
     with pytest.raises(ValueError, match="finite"):
         time_ms(np.nan, "dt")
+
+
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**12), 10**12)))
+def test_python_numbers_and_numpy_scalars_agree(value):
+    """Plain ``float``/``int`` take a shortcut; it must give what the general path gives."""
+    if np.isfinite(value):
+        assert time_ms(value, "t") == time_ms(np.float64(value), "t") == float(value)
+    else:
+        for same_value in (value, np.float64(value)):
+            with pytest.raises(ValueError, match="t must be finite"):
+                time_ms(same_value, "t")

@@ -7,6 +7,7 @@ number is taken to be in the documented default unit.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
@@ -94,6 +95,10 @@ def to_scalar(value: Any, unit: Any, name: str, unit_name: str) -> float:
     >>> to_scalar(10 * u.mm / u.ms, SPEED_UNIT, "speed", "mm/ms")
     10.0
     """
+    if type(value) in (float, int):  # the common case, without the checks for arrays
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must be finite, got {float(value)}")
+        return float(value)
     magnitude = to_magnitude(value, unit, name, unit_name)
     if magnitude.ndim != 0:
         raise ValueError(f"{name} must be a single number, got an array of shape {magnitude.shape}")
