@@ -7,7 +7,7 @@ samples at 50.1, 50.2, ..., 300 ms.  The transient is simulated but never stored
 
 The compiled program is one :func:`jax.lax.scan` over *chunks* of samples, an inner scan
 over *groups* of steps (one or more samples; the standard normals of a batch of groups,
-(:func:`groups_per_normals_batch`), are drawn in one go from the counter-based generator
+see :func:`groups_per_normals_batch`, are drawn in one go from the counter-based generator
 of :mod:`wbxr.random`, keyed by the member and counted by the step) and, inside, *blocks*
 of integration steps that share one gather of delayed inputs (see :mod:`wbxr.delays`).  The recorded samples are written into a preallocated output array, so
 the memory held is that of the result.  All numbers that can change between runs (seed,
