@@ -155,5 +155,9 @@ def test_ensemble_members_equal_single_runs(cls, compile_count):
             single = wbxr.simulate(net.replace(model=cls(**{first.name: value})), duration=N_STEPS * dt, dt=dt,
                                    seed=1)
         assert i == 0 or counter.count == 0
-        np.testing.assert_allclose(ens[coupled].isel(seed=0, **{first.name: i}).values,
-                                   single[coupled].values[:n_compared], rtol=1e-5, atol=1e-7)
+        expected = single[coupled].values[:n_compared]
+        # absolute tolerance on the series' scale: near its zero crossings the two programs'
+        # float32 roundings differ by a few ulps of its largest values (Lorenz on jax 0.7.0:
+        # 3.8e-6 at a value of 0.03, the series reaching 9)
+        np.testing.assert_allclose(ens[coupled].isel(seed=0, **{first.name: i}).values, expected,
+                                   rtol=1e-5, atol=1e-6 * np.abs(expected).max())
