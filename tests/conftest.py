@@ -50,14 +50,6 @@ def compile_count():
     return _Scope
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
 @pytest.fixture
 def x64():
     """``with x64(): ...`` runs JAX in float64 (for tight reference comparisons)."""

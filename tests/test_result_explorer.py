@@ -54,6 +54,7 @@ def signals():
 
 @pytest.fixture
 def explorer(signals):
+    plt.close("all")  # the tests check that the explorer leaves nothing in pyplot
     ex = explore_result(signals, var="x", fcd_window=20.0, fcd_step=5.0)
     yield ex
     ex.close()
