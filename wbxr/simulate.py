@@ -9,8 +9,9 @@ The compiled program is one :func:`jax.lax.scan` over *chunks* of samples, an in
 over *groups* of steps (one or more samples; the standard normals of a batch of groups,
 see :func:`groups_per_normals_batch`, are drawn in one go from the counter-based generator
 of :mod:`wbxr.random`, keyed by the member and counted by the step) and, inside, *blocks*
-of integration steps that share one gather of delayed inputs (see :mod:`wbxr.delays`).  The recorded samples are written into a preallocated output array, so
-the memory held is that of the result.  All numbers that can change between runs (seed,
+of integration steps that share one gather of delayed inputs (see :mod:`wbxr.delays`).
+The steps leave their samples in a ring of a batch's samples; the recorded ones are
+written into a preallocated output array, so the memory held is that of the result.  All numbers that can change between runs (seed,
 ``k``, model and noise parameters, weights, initial state) are traced: a second run with
 other values reuses the compiled program.
 
@@ -803,6 +804,7 @@ def _simulate_members(
         first_bad = jnp.full((n_members,), -1, jnp.int32)
     else:
         net_state, monitor_carries, first_bad = start
+    first_bad = jnp.broadcast_to(first_bad, net_state.state.shape)  # per element until the end
     # the absolute number of the run's first sample, minus one
     sample_offset = net_state.step // schedule.steps_per_sample
 
@@ -812,32 +814,35 @@ def _simulate_members(
     steps_per_group = schedule.steps_per_group
     sample_ms = plan.dt * schedule.steps_per_sample
 
+    # The steps write their samples into a ring holding a batch of groups' samples, counted
+    # from the run's first step (see advance_block), from which the batch takes them.
+    samples_start = net_state.step
+
+    def run_block(block_carry, normals):
+        net_state, samples = block_carry
+        return advance_block(plan, params, net_state, normals, samples, samples_start, schedule.steps_per_sample), None
+
     def run_group(group_carry, normals):
-        net_state, first_bad = group_carry
+        net_state, first_bad, samples = group_carry
         if schedule.blocks_per_group == 1:
-            net_state, states = advance_block(plan, params, net_state, normals)
-            sampled = states[schedule.steps_per_sample - 1 :: schedule.steps_per_sample]
+            (net_state, samples), _ = run_block((net_state, samples), normals)
         else:
             blocks = None
             if normals is not None:
                 blocks = normals.reshape(schedule.blocks_per_group, plan.block, *normals.shape[1:])
-            net_state, _ = jax.lax.scan(
-                lambda c, n: (advance_block(plan, params, c, n)[0], None),
-                net_state,
-                blocks,
-                length=schedule.blocks_per_group,
-            )
-            sampled = net_state.state[None]
-        bad = ~jnp.all(jnp.isfinite(net_state.state), axis=(0, 1))
-        first_bad = jnp.where((first_bad < 0) & bad, net_state.step, first_bad)
-        return (net_state, first_bad), jnp.stack([sampled[:, i] for i in read_indices], axis=1)
+            (net_state, samples), _ = jax.lax.scan(run_block, (net_state, samples), blocks, length=schedule.blocks_per_group)
+        # The first step seen NaN/Inf, element by element: reduced to the members here, it
+        # took two more operations per group for XLA's CPU runtime to launch (see
+        # advance_block); it is reduced once, at the end of the run.
+        first_bad = jnp.where((first_bad < 0) & ~jnp.isfinite(net_state.state), net_state.step, first_bad)
+        return (net_state, first_bad, samples), None
 
     on_cpu = jax.default_backend() == "cpu"
     draws_per_group = steps_per_group * noise_rows(model) * n_regions * n_members
     groups_per_batch = groups_per_normals_batch(schedule.groups_per_chunk, draws_per_group, cpu=on_cpu)
 
-    def run_batch(group_carry, _):
-        net_state, _ = group_carry
+    def run_batch(batch_carry, _):
+        net_state, first_bad, samples = batch_carry
         normals = None
         if processes:  # step n's normals depend only on the member's key and n
             normals = normals_for_steps(
@@ -848,7 +853,10 @@ def _simulate_members(
                 dtype,
             ).reshape(groups_per_batch, steps_per_group, noise_rows(model), n_regions, n_members)
         unroll = 1 if on_cpu else min(ACCELERATOR_GROUP_UNROLL, groups_per_batch)
-        return jax.lax.scan(run_group, group_carry, normals, length=groups_per_batch, unroll=unroll)
+        (net_state, first_bad, samples), _ = jax.lax.scan(
+            run_group, (net_state, first_bad, samples), normals, length=groups_per_batch, unroll=unroll
+        )
+        return (net_state, first_bad, samples), jnp.stack([samples[:, i] for i in read_indices], axis=1)
 
     def record(out, sampled, chunk_index):
         # Rows before `pad` catch samples of the transient; XLA clamps negative starts to 0.
@@ -910,9 +918,9 @@ def _simulate_members(
         return (tuple(new_carries), tuple(new_outputs)), None
 
     def run_chunk(chunk_carry, chunk_index):
-        net_state, first_bad, out, monitor_state = chunk_carry
-        (net_state, first_bad), sampled = jax.lax.scan(
-            run_batch, (net_state, first_bad), None, length=schedule.groups_per_chunk // groups_per_batch
+        net_state, first_bad, samples, out, monitor_state = chunk_carry
+        (net_state, first_bad, samples), sampled = jax.lax.scan(
+            run_batch, (net_state, first_bad, samples), None, length=schedule.groups_per_chunk // groups_per_batch
         )
         sampled = sampled.reshape(-1, len(read_indices), n_regions, n_members)
         if monitor_plans:
@@ -925,7 +933,7 @@ def _simulate_members(
             out = accumulate(out, recorded, chunk_index)
         elif monitor_indices:
             out = record(out, recorded, chunk_index)
-        return (net_state, first_bad, out, monitor_state), None
+        return (net_state, first_bad, samples, out, monitor_state), None
 
     n_monitors = len(monitor_indices)
     pad = schedule.groups_per_chunk * samples_per_group
@@ -943,11 +951,15 @@ def _simulate_members(
     monitor_outputs = tuple(
         jnp.zeros((p.n_rows + 1, p.monitor.output_size(n_regions), n_members), dtype) for p in monitor_plans
     )
-    (net_state, first_bad, out, (monitor_carries, monitor_outputs)), _ = jax.lax.scan(
+    # every row is written before it is read: carried from batch to batch, not zeroed
+    samples = jnp.zeros((groups_per_batch * samples_per_group, *net_state.state.shape), dtype)
+    (net_state, first_bad, _, out, (monitor_carries, monitor_outputs)), _ = jax.lax.scan(
         jax.checkpoint(run_chunk) if checkpoint else run_chunk,
-        (net_state, first_bad, out, (monitor_carries, monitor_outputs)),
+        (net_state, first_bad, samples, out, (monitor_carries, monitor_outputs)),
         jnp.arange(schedule.n_chunks, dtype=jnp.int32),
     )
+    first_bad = jnp.min(jnp.where(first_bad < 0, jnp.iinfo(jnp.int32).max, first_bad), axis=(0, 1))
+    first_bad = jnp.where(first_bad == jnp.iinfo(jnp.int32).max, -1, first_bad)
     final = RunState(net_state, monitor_carries, first_bad)
     monitored = tuple(output[: p.n_rows] for p, output in zip(monitor_plans, monitor_outputs))
     if reduce == "fc":

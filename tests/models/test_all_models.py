@@ -94,8 +94,13 @@ def test_dfun_shapes_with_per_region_parameters():
         assert out.shape == state.shape and np.all(np.isfinite(out)), cls.__name__
 
 
-@pytest.mark.parametrize("method", ["euler", "heun", "rk4"])
-@pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
+# Each model runs with one of the schemes, in turn: the schemes are tested on their own
+# (tests/test_integrators.py, tests/test_network_reference.py), and every model with every
+# scheme compiled 78 programs, the slowest test file of the suite.
+METHOD_OF_EACH_MODEL = [(cls, ("euler", "heun", "rk4")[i % 3]) for i, cls in enumerate(MODELS)]
+
+
+@pytest.mark.parametrize("cls, method", METHOD_OF_EACH_MODEL, ids=lambda v: getattr(v, "__name__", v))
 def test_runs_in_the_delayed_example_network(cls, method):
     dt = DT.get(cls.__name__, 0.1)
     net = wbxr.Network(cls(), wbxr.load_dataset("example_connectome"), speed=10.0, k=0.05)
