@@ -372,6 +372,36 @@ def test_rolled_and_unrolled_steps_read_the_same_delayed_inputs(conn, monkeypatc
     assert np.abs(rolled.x.values).max() > 0.01
 
 
+@pytest.mark.parametrize("sample_every", [0.3, 5.0])  # samples within a block; blocks per sample
+def test_steps_writing_their_history_and_samples_give_the_numbers_of_blocks_written_after(
+    conn, monkeypatch, sample_every
+):
+    """8 regions, 2 variables: XLA compiles a rolled block whose steps write the history
+    ring and the samples themselves into one kernel, so the steps do; written after each
+    block instead, the run is the same."""
+    network = sys.modules["wbxr.network"]
+    asked, ask = [], network.steps_fit_one_kernel
+    monkeypatch.setattr(network, "steps_fit_one_kernel", lambda *args: asked.append(ask(*args)) or asked[-1])
+    net = noisy_hopf(conn)
+    in_loop = wbxr.simulate(net, duration=60.0, dt=0.1, seed=2, sample_every=sample_every, transient=0.9)
+    assert asked == [True]
+    monkeypatch.setattr(network, "steps_fit_one_kernel", lambda *args: False)
+    after = wbxr.simulate(net, duration=90.0, dt=0.1, seed=2, sample_every=sample_every, transient=0.9)
+    n = in_loop.sizes["time"]
+    np.testing.assert_array_equal(after.time.values[:n], in_loop.time.values)
+    for var in ("x", "y"):
+        np.testing.assert_allclose(after[var].values[:n], in_loop[var].values, rtol=0, atol=1e-7)
+    assert np.abs(in_loop.x.values).max() > 0.01
+
+
+def test_only_small_states_ask_xla_whether_steps_fit_one_kernel():
+    """Above ONE_KERNEL_MAX_STATE_BYTES a step cannot fit XLA's 1 kB: nothing is compiled."""
+    network = sys.modules["wbxr.network"]
+    n_members = network.ONE_KERNEL_MAX_STATE_BYTES // (4 * 2 * 8) + 1
+    carry = network.NetworkState(np.zeros((2, 8, n_members), np.float32), {}, None, np.int32(0))
+    assert not network.steps_fit_one_kernel(None, None, carry, None, None, None, 1)
+
+
 def test_the_accelerator_code_path_gives_the_cpu_numbers(conn, monkeypatch):
     """On a GPU, groups of steps and the steps of a block are unrolled (the CPU runs a block's
     steps as a rolled loop) and one member's delayed inputs are summed by a matrix product;
