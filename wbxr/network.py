@@ -22,6 +22,7 @@ Semantics (see :mod:`wbxr.coupling` and :mod:`wbxr.delays`):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, NamedTuple, TypeVar
@@ -668,7 +669,7 @@ def advance_block(
 #: CPU compiler makes a loop one kernel only while an iteration touches at most 1 kB
 #: (``xla_cpu_small_while_loop_byte_threshold``), and a step touches its state at least four
 #: times (reads it, writes it, its noise increments, its sample): at N = 8 (64 bytes of
-#: state), 0.9 kB.  Asking costs the first call 0.1-0.2 s.
+#: state), 0.9 kB.  Asking takes 0.3 s at N = 8, once per process and shapes.
 ONE_KERNEL_MAX_STATE_BYTES = 256
 
 
@@ -684,23 +685,30 @@ def steps_fit_one_kernel(
     """Whether XLA compiles a rolled block whose steps write the history and samples
     themselves into one kernel (CPU).
 
-    Asked of XLA by compiling the block alone for these shapes, which takes a few tens of
-    ms, once per compiled run (it is called while the run is traced).  A block written
+    Asked of XLA by compiling the block alone for these shapes and reading whether its loop
+    became one kernel; called while a run is traced, and compiled once per process for the
+    plan, structure and shapes of the inputs.  A block written
     step by step runs as one kernel for the smallest networks (T3 at N = 8) and saves
     XLA's runtime 4 operations per block; where XLA launches the steps' operations one by
     one instead, writing step by step adds operations to every step (N = 16: 2x slower).
     """
     if carry.state.size * carry.state.dtype.itemsize > ONE_KERNEL_MAX_STATE_BYTES:
         return False
-    shapes = jax.tree_util.tree_map(
-        lambda leaf: jax.ShapeDtypeStruct(np.shape(leaf), jnp.result_type(leaf)),
-        (params, carry, normals, samples, samples_start),
-    )
+    leaves, treedef = jax.tree_util.tree_flatten((params, carry, normals, samples, samples_start))
+    shapes = tuple((np.shape(leaf), jnp.result_type(leaf)) for leaf in leaves)
+    return _block_is_one_kernel(plan, treedef, shapes, steps_per_sample)
+
+
+@functools.lru_cache(maxsize=256)
+def _block_is_one_kernel(plan: StepPlan, treedef: Any, shapes: tuple, steps_per_sample: int) -> bool:
+    """:func:`steps_fit_one_kernel` for the inputs' structure and shapes, compiled once per
+    process (0.3 s at N = 8: runs of other durations, parameters or seeds share it)."""
+    abstract = treedef.unflatten([jax.ShapeDtypeStruct(shape, dtype) for shape, dtype in shapes])
 
     def block_written_step_by_step(params, carry, normals, samples, samples_start):
         return _advance_block(plan, params, carry, normals, samples, samples_start, steps_per_sample, True, True)
 
-    compiled = jax.jit(block_written_step_by_step).lower(*shapes).compile()
+    compiled = jax.jit(block_written_step_by_step).lower(*abstract).compile()
     return 'xla_cpu_small_call="true"' in compiled.as_text()
 
 
