@@ -163,8 +163,7 @@ def test_zero_delay_edges_and_self_connections_in_float64(x64, n_regions, summed
 
 
 
-@pytest.mark.parametrize("method", ["euler", "heun", "rk4"])
-@pytest.mark.parametrize("shortest", [1, 3])
+@pytest.mark.parametrize("shortest, method", [(1, "euler"), (1, "rk4"), (3, "heun")])  # each scheme once
 def test_edges_shorter_than_a_block_are_summed_step_by_step_in_float64(x64, method, shortest):
     """A few short edges would make blocks of 1-3 steps: they are summed step by step
     (reading the block's own states, down to the step's start for a delay of one step),

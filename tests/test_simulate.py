@@ -360,7 +360,7 @@ def test_per_region_parameters_act_per_region():
 
 
 # --- the GPU code path, traced on the CPU ------------------------------------------------
-@pytest.mark.parametrize("method", ["euler", "heun", "rk4"])
+@pytest.mark.parametrize("method", ["euler", "rk4"])  # rk4 reads the step's end, as heun does
 def test_rolled_and_unrolled_steps_read_the_same_delayed_inputs(conn, monkeypatch, method):
     """A rolled loop of steps reads the block's delayed sums region-major, unrolled steps
     time-major; schemes that evaluate the field at a step's end also read the next step's."""
@@ -399,7 +399,7 @@ def test_only_small_states_ask_xla_whether_steps_fit_one_kernel():
     network = sys.modules["wbxr.network"]
     n_members = network.ONE_KERNEL_MAX_STATE_BYTES // (4 * 2 * 8) + 1
     carry = network.NetworkState(np.zeros((2, 8, n_members), np.float32), {}, None, np.int32(0))
-    assert not network.steps_fit_one_kernel(None, None, carry, None, None, None, 1)
+    assert not network.steps_fit_one_kernel(None, (None, carry, None, None, None), 1)
 
 
 def test_the_accelerator_code_path_gives_the_cpu_numbers(conn, monkeypatch):

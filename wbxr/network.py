@@ -656,34 +656,25 @@ def advance_block(
     -------
     The state after the block and ``samples`` with the samples of the block written.
     """
+    inputs = (params, carry, normals, samples, samples_start)
     rolled = rolled_steps(carry.state.size)
-    writes_in_loop = rolled and steps_fit_one_kernel(
-        plan, params, carry, normals, samples, samples_start, steps_per_sample
-    )
-    return _advance_block(
-        plan, params, carry, normals, samples, samples_start, steps_per_sample, rolled, writes_in_loop
-    )
+    writes_in_loop = rolled and steps_fit_one_kernel(plan, inputs, steps_per_sample)
+    return _advance_block(plan, inputs, steps_per_sample, rolled, writes_in_loop)
 
 
 #: The most bytes of a step's state for which :func:`steps_fit_one_kernel` asks XLA.  XLA's
 #: CPU compiler makes a loop one kernel only while an iteration touches at most 1 kB
-#: (``xla_cpu_small_while_loop_byte_threshold``), and a step touches its state at least four
-#: times (reads it, writes it, its noise increments, its sample): at N = 8 (64 bytes of
-#: state), 0.9 kB.  Asking takes 0.3 s at N = 8, once per process and shapes.
-ONE_KERNEL_MAX_STATE_BYTES = 256
+#: (``xla_cpu_small_while_loop_byte_threshold``); a step of Hopf at N = 8 (64 bytes of
+#: state) touches 0.9 kB.  Seen as one kernel: Hopf at N = 8, Kuramoto at N = 8, Jansen-Rit
+#: at N = 2, 4 members of Hopf at N = 2; not: Wilson-Cowan at N = 8, Hopf at N = 12 or 2
+#: members at N = 4.  Asking takes 0.3 s (N = 8), once per process and input shapes.
+ONE_KERNEL_MAX_STATE_BYTES = 64
 
 
-def steps_fit_one_kernel(
-    plan: StepPlan,
-    params: StepParams,
-    carry: NetworkState,
-    normals: jax.Array | None,
-    samples: jax.Array,
-    samples_start: jax.Array,
-    steps_per_sample: int,
-) -> bool:
+def steps_fit_one_kernel(plan: StepPlan, inputs: tuple, steps_per_sample: int) -> bool:
     """Whether XLA compiles a rolled block whose steps write the history and samples
-    themselves into one kernel (CPU).
+    themselves into one kernel (CPU); ``inputs`` are ``(params, carry, normals, samples,
+    samples_start)`` of :func:`advance_block`.
 
     Asked of XLA by compiling the block alone for these shapes and reading whether its loop
     became one kernel; called while a run is traced, and compiled once per process for the
@@ -692,9 +683,10 @@ def steps_fit_one_kernel(
     XLA's runtime 4 operations per block; where XLA launches the steps' operations one by
     one instead, writing step by step adds operations to every step (N = 16: 2x slower).
     """
-    if carry.state.size * carry.state.dtype.itemsize > ONE_KERNEL_MAX_STATE_BYTES:
+    state = inputs[1].state
+    if state.size * state.dtype.itemsize > ONE_KERNEL_MAX_STATE_BYTES:
         return False
-    leaves, treedef = jax.tree_util.tree_flatten((params, carry, normals, samples, samples_start))
+    leaves, treedef = jax.tree_util.tree_flatten(inputs)
     shapes = tuple((np.shape(leaf), jnp.result_type(leaf)) for leaf in leaves)
     return _block_is_one_kernel(plan, treedef, shapes, steps_per_sample)
 
@@ -705,26 +697,19 @@ def _block_is_one_kernel(plan: StepPlan, treedef: Any, shapes: tuple, steps_per_
     process (0.3 s at N = 8: runs of other durations, parameters or seeds share it)."""
     abstract = treedef.unflatten([jax.ShapeDtypeStruct(shape, dtype) for shape, dtype in shapes])
 
-    def block_written_step_by_step(params, carry, normals, samples, samples_start):
-        return _advance_block(plan, params, carry, normals, samples, samples_start, steps_per_sample, True, True)
+    def block_written_step_by_step(inputs):
+        return _advance_block(plan, inputs, steps_per_sample, rolled=True, writes_in_loop=True)
 
-    compiled = jax.jit(block_written_step_by_step).lower(*abstract).compile()
+    compiled = jax.jit(block_written_step_by_step).lower(abstract).compile()
     return 'xla_cpu_small_call="true"' in compiled.as_text()
 
 
 def _advance_block(
-    plan: StepPlan,
-    params: StepParams,
-    carry: NetworkState,
-    normals: jax.Array | None,
-    samples: jax.Array,
-    samples_start: jax.Array,
-    steps_per_sample: int,
-    rolled: bool,
-    writes_in_loop: bool,
+    plan: StepPlan, inputs: tuple, steps_per_sample: int, rolled: bool, writes_in_loop: bool
 ) -> tuple[NetworkState, jax.Array]:
-    """:func:`advance_block`, its steps ``rolled`` or not, writing the history and the
-    samples step by step (``writes_in_loop``, rolled only) or after the block."""
+    """:func:`advance_block` of ``inputs``, its steps ``rolled`` or not, writing the history
+    and the samples step by step (``writes_in_loop``, rolled only) or after the block."""
+    params, carry, normals, samples, samples_start = inputs
     n_rows = jnp.int32(samples.shape[0])
     model = params.model
     model_type = type(model)

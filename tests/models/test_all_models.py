@@ -139,7 +139,9 @@ def test_dfun_under_vmap_over_parameter_sets(cls):
     assert not np.allclose(np.asarray(batched[0]), np.asarray(batched[2]))
 
 
-@pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
+# Every other model: each model's field under vmap is tested above, and every member of an
+# ensemble equal to its solo run in tests/test_ensemble.py (all models: 70 s of the suite).
+@pytest.mark.parametrize("cls", MODELS[::2], ids=lambda c: c.__name__)
 def test_ensemble_members_equal_single_runs(cls, compile_count):
     """Swept over its first parameter, the vmapped ensemble reproduces separate simulations.
 
