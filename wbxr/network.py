@@ -678,10 +678,10 @@ def steps_fit_one_kernel(plan: StepPlan, inputs: tuple, steps_per_sample: int) -
 
     Asked of XLA by compiling the block alone for these shapes and reading whether its loop
     became one kernel; called while a run is traced, and compiled once per process for the
-    plan, structure and shapes of the inputs.  A block written
-    step by step runs as one kernel for the smallest networks (T3 at N = 8) and saves
-    XLA's runtime 4 operations per block; where XLA launches the steps' operations one by
-    one instead, writing step by step adds operations to every step (N = 16: 2x slower).
+    plan, structure and shapes of the inputs.  A block written step by step runs as one
+    kernel for the smallest networks (T3 at N = 8) and saves XLA's runtime 4 operations per
+    block; where XLA launches the steps' operations one by one instead, writing step by
+    step adds operations to every step (Hopf at N = 16: 2x slower).
     """
     state = inputs[1].state
     if state.size * state.dtype.itemsize > ONE_KERNEL_MAX_STATE_BYTES:
