@@ -265,16 +265,10 @@ def _gather_windows(
 def record_block(
     history: jax.Array, block_values: jax.Array, step: jax.Array, layout: HistoryLayout
 ) -> jax.Array:
-    """Write the values of steps ``step + 1 .. step + block`` (shape ``(N, block, n_members)``)."""
-    column = (step % layout.length).astype(jnp.int32)
-    zero = jnp.zeros((), jnp.int32)
-    history = jax.lax.dynamic_update_slice(history, block_values, (zero, column, zero))
-    mirror = jnp.where(column == 0, jnp.int32(layout.length), column)
-    return jax.lax.dynamic_update_slice(history, block_values, (zero, mirror, zero))
+    """Write the values of steps ``step + 1 .. step + n`` (shape ``(N, n, n_members)``).
 
-
-def record_step(history: jax.Array, values: jax.Array, step: jax.Array, layout: HistoryLayout) -> jax.Array:
-    """Write the values of step ``step + 1`` (shape ``(N, n_members)``), as :func:`record_block` does.
+    ``n`` is ``layout.block`` (``step`` a multiple of it) or 1 (any ``step >= 0``); values
+    in the ring's first block are mirrored after it.
 
     Examples
     --------
@@ -282,7 +276,7 @@ def record_step(history: jax.Array, values: jax.Array, step: jax.Array, layout: 
     >>> layout = HistoryLayout.for_delays(1, max_delay=3, block=2, window=2)
     >>> one_by_one = initial_history(jnp.zeros((1, 1)), layout)
     >>> for step in range(6):
-    ...     one_by_one = record_step(one_by_one, jnp.array([[step + 1.0]]), jnp.int32(step), layout)
+    ...     one_by_one = record_block(one_by_one, jnp.array([[[step + 1.0]]]), jnp.int32(step), layout)
     >>> by_blocks = initial_history(jnp.zeros((1, 1)), layout)
     >>> for step in range(0, 6, 2):
     ...     values = jnp.array([[[step + 1.0], [step + 2.0]]])
@@ -290,12 +284,11 @@ def record_step(history: jax.Array, values: jax.Array, step: jax.Array, layout: 
     >>> bool((one_by_one == by_blocks).all()), one_by_one[0, :, 0].tolist()
     (True, [5.0, 6.0, 3.0, 4.0, 5.0, 6.0])
     """
-    column = jax.lax.rem(step, jnp.int32(layout.length))  # steps are >= 0
+    column = jax.lax.rem(jnp.asarray(step, jnp.int32), jnp.int32(layout.length))  # steps are >= 0
     zero = jnp.zeros((), jnp.int32)
-    history = jax.lax.dynamic_update_slice(history, values[:, None], (zero, column, zero))
-    # the first block of the ring is mirrored after it
+    history = jax.lax.dynamic_update_slice(history, block_values, (zero, column, zero))
     mirror = jnp.where(column < layout.block, column + layout.length, column)
-    return jax.lax.dynamic_update_slice(history, values[:, None], (zero, mirror, zero))
+    return jax.lax.dynamic_update_slice(history, block_values, (zero, mirror, zero))
 
 
 def history_past(history: jax.Array, step: jax.Array, layout: HistoryLayout) -> jax.Array:

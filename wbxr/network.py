@@ -52,7 +52,6 @@ from .delays import (
     delayed_edges,
     delayed_sums,
     record_block,
-    record_step,
     short_sums,
     split_edges,
 )
@@ -826,7 +825,7 @@ def _advance_block(
         # dependency graph on two threads).  Every step overwrites the row of its sampling
         # period, whose last step leaves its sample there.
         if history is not None:
-            history = record_step(history, values, carry.step + s, plan.layout)
+            history = record_block(history, values[:, None], carry.step + s, plan.layout)
         period = jax.lax.div(carry.step + s - samples_start, jnp.int32(steps_per_sample))  # both >= 0
         samples = jax.lax.dynamic_update_index_in_dim(samples, state, jax.lax.rem(period, n_rows), 0)
         return (state, next_input_noise, recent, s + 1, history, samples), None

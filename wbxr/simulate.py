@@ -11,9 +11,9 @@ see :func:`groups_per_normals_batch`, are drawn in one go from the counter-based
 of :mod:`wbxr.random`, keyed by the member and counted by the step) and, inside, *blocks*
 of integration steps that share one gather of delayed inputs (see :mod:`wbxr.delays`).
 The steps leave their samples in a ring of a batch's samples; the recorded ones are
-written into a preallocated output array, so the memory held is that of the result.  All numbers that can change between runs (seed,
-``k``, model and noise parameters, weights, initial state) are traced: a second run with
-other values reuses the compiled program.
+written into a preallocated output array, so the memory held is that of the result.  All
+numbers that can change between runs (seed, ``k``, model and noise parameters, weights,
+initial state) are traced: a second run with other values reuses the compiled program.
 
 Randomness: the seed gives one key, split into the keys of the initial state, of the
 initial values of input-noise processes and of the per-step noise.  Same seed, same
@@ -820,7 +820,8 @@ def _simulate_members(
 
     def run_block(block_carry, normals):
         net_state, samples = block_carry
-        return advance_block(plan, params, net_state, normals, samples, samples_start, schedule.steps_per_sample), None
+        block = advance_block(plan, params, net_state, normals, samples, samples_start, schedule.steps_per_sample)
+        return block, None
 
     def run_group(group_carry, normals):
         net_state, first_bad, samples = group_carry
@@ -830,7 +831,9 @@ def _simulate_members(
             blocks = None
             if normals is not None:
                 blocks = normals.reshape(schedule.blocks_per_group, plan.block, *normals.shape[1:])
-            (net_state, samples), _ = jax.lax.scan(run_block, (net_state, samples), blocks, length=schedule.blocks_per_group)
+            (net_state, samples), _ = jax.lax.scan(
+                run_block, (net_state, samples), blocks, length=schedule.blocks_per_group
+            )
         # The first step seen NaN/Inf, element by element: reduced to the members here, it
         # took two more operations per group for XLA's CPU runtime to launch (see
         # advance_block); it is reduced once, at the end of the run.
