@@ -1,11 +1,16 @@
-"""wbxr.random: Threefry bits identical to JAX's, and well-behaved standard normals."""
+"""wbxr.random: Threefry bits identical to JAX's, Box-Muller pairs, well-behaved standard normals."""
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from scipy import special, stats
+from scipy import stats
 
-from wbxr.random import erf_inv, normals_for_steps, threefry2x32
+from wbxr import random as wbxr_random
+from wbxr.random import box_muller_radius, threefry2x32, turn_cos_sin
+
+# compiled once per shape: called op by op, the unrolled hash takes seconds
+normals_for_steps = jax.jit(wbxr_random.normals_for_steps, static_argnums=(2, 3, 4))
 
 
 def test_threefry_matches_jax_bit_for_bit():
@@ -30,6 +35,9 @@ def test_normals_are_standard_normal_and_independent():
     # neighbours in step, variable, region and member are uncorrelated
     for a, b in [(z[1:], z[:-1]), (z[:, 0], z[:, 1]), (z[:, :, 1:], z[:, :, :-1]), (z[..., 0], z[..., 1])]:
         assert abs(np.corrcoef(a.ravel(), b.ravel())[0, 1]) < 0.01
+    # the two draws of a Box-Muller pair are independent, their squares too
+    even, odd = z[:, :, 0::2].ravel(), z[:, :, 1::2].ravel()
+    assert abs(np.corrcoef(even, odd)[0, 1]) < 0.01 and abs(np.corrcoef(even**2, odd**2)[0, 1]) < 0.01
 
 
 def test_a_step_draw_depends_only_on_key_and_step():
@@ -41,22 +49,60 @@ def test_a_step_draw_depends_only_on_key_and_step():
     np.testing.assert_array_equal(np.asarray(whole[..., 1:]), np.asarray(alone))
 
 
-@pytest.mark.parametrize("dtype", [jnp.float32])
-def test_extreme_bits_stay_finite(dtype):
-    from wbxr.random import _normal_from_bits
+def reference_normals(key, first_step, n_steps, size):
+    """The draws of one member in float64 numpy: JAX's Threefry bits, then Box-Muller."""
+    from jax.extend.random import threefry_2x32
 
-    bits = jnp.asarray([0, 2**32 - 1, 2**31], dtype=jnp.uint32)
-    z = np.asarray(_normal_from_bits(bits, dtype))
-    assert np.all(np.isfinite(z)) and z[0] < -5 and z[1] > 5 and abs(z[2]) < 1e-3
+    n_pairs = (size + 1) // 2
+    steps = np.repeat(np.arange(first_step, first_step + n_steps, dtype=np.uint32), n_pairs)
+    pairs = np.tile(np.arange(n_pairs, dtype=np.uint32), n_steps)
+    bits = np.asarray(threefry_2x32(jnp.asarray(key, jnp.uint32), jnp.asarray(np.concatenate([steps, pairs]))))
+    radius_bits, angle_bits = bits[: steps.size].astype(np.float64), bits[steps.size :]
+    uniform = (np.floor(radius_bits / 2**9) + 0.5) / 2**23
+    quadrant = angle_bits >> 30
+    offset = (angle_bits >> 7) & (2**23 - 1)
+    angle = quadrant * np.pi / 2 + ((offset + 0.5) / 2**23 - 0.5) * np.pi / 2
+    radius = np.sqrt(-2 * np.log(uniform))
+    z = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=-1)
+    return z.reshape(n_steps, 2 * n_pairs)[:, :size]
 
 
-def test_erf_inv_matches_scipy_on_the_grid_of_the_draws():
-    """Every uniform the draws can take: the 2**23 grid points (b + 1/2) 2**-22 - 1, all of them."""
-    top = np.arange(2**23, dtype=np.float64)
-    grid = (top + 0.5) * 2.0**-22 - 1.0
-    ours = np.asarray(erf_inv(jnp.asarray(grid, jnp.float32)), np.float64)
-    exact = special.erfinv(grid.astype(np.float32).astype(np.float64))
-    relative = np.abs(ours - exact) / np.maximum(np.abs(exact), 1e-30)
-    assert relative.max() < 5e-7, relative.max()
-    assert np.all(np.diff(ours) >= 0)  # monotone: the order of the uniforms is kept
-    np.testing.assert_array_equal(ours[::-1], -ours)  # odd: the normals are symmetric
+@pytest.mark.parametrize("size, first_step", [(16, 0), (7, 123_456)])
+def test_normals_are_box_muller_pairs_of_the_threefry_words(size, first_step):
+    keys = jnp.asarray([[3, 9], [2**31 + 5, 17]], dtype=jnp.uint32)
+    z = np.asarray(normals_for_steps(keys, jnp.uint32(first_step), 5, (size,), jnp.float32))
+    for member in range(2):
+        expected = reference_normals(np.asarray(keys[member]), first_step, 5, size)
+        np.testing.assert_allclose(z[..., member], expected, rtol=1e-5, atol=2e-6)
+
+
+def test_an_odd_count_of_draws_is_the_even_count_without_its_last():
+    keys = jnp.asarray([[1, 5]], dtype=jnp.uint32)
+    odd = normals_for_steps(keys, jnp.uint32(40), 6, (3, 3), jnp.float32)
+    even = normals_for_steps(keys, jnp.uint32(40), 6, (10,), jnp.float32)
+    np.testing.assert_array_equal(np.asarray(odd).reshape(6, 9), np.asarray(even)[:, :9, 0])
+
+
+def test_extreme_bits_give_finite_radii():
+    radius = np.asarray(box_muller_radius(jnp.asarray([0, 2**31, 2**32 - 1], dtype=jnp.uint32)))
+    np.testing.assert_allclose(radius, np.sqrt(-2 * np.log([2.0**-24, 0.5 + 2.0**-24, 1 - 2.0**-24])), rtol=1e-6)
+
+
+def test_radius_matches_numpy_for_every_uniform():
+    """All 2**23 uniforms the draws can take: u = (b + 1/2) 2**-23."""
+    top = np.arange(2**23, dtype=np.uint32)
+    ours = np.asarray(box_muller_radius(jnp.asarray(top << 9)), np.float64)
+    exact = np.sqrt(-2 * np.log((top + 0.5) / 2**23))
+    assert np.abs(ours - exact).max() < 2e-6
+    assert np.all(np.diff(ours) <= 0)  # monotone
+
+
+def test_cosine_and_sine_match_numpy_for_every_angle_offset():
+    """All 2**23 offsets within a quadrant, the quadrants taken in turn."""
+    offset = np.arange(2**23, dtype=np.uint32)
+    quadrant = offset % 4
+    cos, sin = (np.asarray(v, np.float64) for v in turn_cos_sin(jnp.asarray((quadrant << 30) | (offset << 7))))
+    angle = quadrant * np.pi / 2 + ((offset + 0.5) / 2**23 - 0.5) * np.pi / 2
+    assert np.abs(cos - np.cos(angle)).max() < 2e-7
+    assert np.abs(sin - np.sin(angle)).max() < 2e-7
+    assert np.abs(cos**2 + sin**2 - 1).max() < 5e-7
