@@ -109,7 +109,8 @@ def turn_cos_sin(bits: jax.Array) -> tuple[jax.Array, jax.Array]:
     :math:`a = \bigl((f + \tfrac12)\,2^{-23} - \tfrac12\bigr)\tfrac\pi2 \in (-\tfrac\pi4, \tfrac\pi4)`:
     :math:`\theta = q\,\tfrac\pi2 + a`, uniform on the circle.  :math:`\cos a` and
     :math:`\sin a` are their Taylor polynomials (10th and 9th degree), rotated by the
-    quadrant: no range reduction, which makes :func:`jax.numpy.sin` four times as costly.
+    quadrant: no range reduction (with :func:`jax.numpy.cos` and :func:`jax.numpy.sin`, whose
+    range reduction this skips, the draws cost three times as much).
 
     Examples
     --------
