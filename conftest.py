@@ -1,6 +1,8 @@
 """Settings for every test run (unit tests, doctests, notebooks): CPU JAX, headless
-matplotlib and the short versions of the notebooks (``WBXR_FAST=1``); figures that a test or
-a doctest leaves open in pyplot are closed after it."""
+matplotlib, the short versions of the notebooks (``WBXR_FAST=1``) and XLA without LLVM's
+optimisations (:data:`TEST_XLA_FLAGS`); figures that a test or a doctest leaves open in pyplot
+are closed after it.  Environment variables set here reach the test workers and the
+notebooks' kernels, which are child processes of this one."""
 
 import os
 
@@ -9,6 +11,15 @@ import pytest
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("WBXR_FAST", "1")
+
+#: The suite runs thousands of short simulations, so compiling them is most of its time.
+#: Without LLVM's optimisation passes XLA compiles them about 40 % faster and runs them
+#: more slowly, which short runs do not notice: the whole suite took 490 s instead of 708 s
+#: on 2 cores (2026-11-27).  Results may differ from those under XLA's defaults in the last
+#: bits (every test passes under both); tests/test_main.py runs the demo under the defaults,
+#: and speed is measured by benchmarks/.  A user's own XLA_FLAGS are left as they are.
+TEST_XLA_FLAGS = "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true"
+os.environ.setdefault("XLA_FLAGS", TEST_XLA_FLAGS)
 
 
 @pytest.fixture(autouse=True)
