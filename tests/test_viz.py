@@ -508,6 +508,15 @@ def test_strongest_edges_keeps_the_strongest_pairs(weights, fraction):
     assert not left_out or not len(strength) or max(left_out) <= strength.min()
 
 
+def test_strongest_edges_at_the_rounding_boundary():
+    """Hypothesis found a fraction whose product with the 10 pairs lies within 1e-9 of 0."""
+    weights = np.full((5, 5), -2.0)
+    assert len(strongest_edges(weights, 8.2e-11)[0]) == 1  # 8.2e-10 rounds to 1e-9: one pair
+    assert len(strongest_edges(weights, 1e-11)[0]) == 0  # 1e-10 rounds to 0
+    assert len(strongest_edges(weights, 0.3)[0]) == 3  # 0.3 * 10 = 3.0000000000000004
+    assert len(strongest_edges(weights, 0.31)[0]) == 4
+
+
 def test_strongest_edges_errors():
     with pytest.raises(ValueError, match=r"square \(N, N\).*\(2, 3\)"):
         strongest_edges(np.zeros((2, 3)), 0.5)

@@ -12,6 +12,7 @@ raises a ValueError asking to select one member first, e.g. ``data.isel(seed=0)`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -837,7 +838,9 @@ def strongest_edges(weights: np.ndarray, fraction: float) -> tuple[np.ndarray, n
 
     A pair :math:`i < j` has strength :math:`s_{ij} = \max(|W_{ij}|, |W_{ji}|)`; of the
     :math:`N(N-1)/2` pairs the :math:`\lceil f \, N(N-1)/2 \rceil` strongest with
-    :math:`s_{ij} > 0` are kept (ties broken by pair order).
+    :math:`s_{ij} > 0` are kept (ties broken by pair order), the product rounded to 9
+    decimals before the ceiling so that float rounding does not add a pair
+    (:math:`0.3 \times 10` keeps 3).
 
     Parameters
     ----------
@@ -869,7 +872,7 @@ def strongest_edges(weights: np.ndarray, fraction: float) -> tuple[np.ndarray, n
         raise ValueError(f"edge_fraction={fraction!r} must be a number between 0 and 1")
     rows, cols = np.triu_indices(magnitude.shape[0], k=1)
     strength = np.maximum(magnitude[rows, cols], magnitude[cols, rows])
-    n_kept = min(int(np.ceil(fraction * rows.size - 1e-9)), int(np.count_nonzero(strength)))
+    n_kept = min(math.ceil(round(fraction * rows.size, 9)), int(np.count_nonzero(strength)))
     order = np.argsort(-strength, kind="stable")[:n_kept]
     return rows[order], cols[order], strength[order]
 
