@@ -825,6 +825,8 @@ def _simulate_members(
 
     def run_group(group_carry, normals):
         net_state, first_bad, samples = group_carry
+        if normals is not None and n_members == 1:
+            normals = normals[..., None]  # see run_batch
         if schedule.blocks_per_group == 1:
             (net_state, samples), _ = run_block((net_state, samples), normals)
         else:
@@ -855,6 +857,13 @@ def _simulate_members(
                 (noise_rows(model), n_regions),
                 dtype,
             ).reshape(groups_per_batch, steps_per_group, noise_rows(model), n_regions, n_members)
+            if n_members == 1:
+                # Scanned without the member axis of length 1: with it, XLA's CPU compiler
+                # copied each batch into an equivalent layout, a ninth operation of the loop
+                # body, which its runtime then ran from a dependency graph (more than 8) on
+                # both threads instead of in order.  T3 N = 8, the program alone pinned:
+                # median 1.29 against 1.55 ms over 8 alternated pairs (2026-11-27).
+                normals = normals[..., 0]
         unroll = 1 if on_cpu else min(ACCELERATOR_GROUP_UNROLL, groups_per_batch)
         (net_state, first_bad, samples), _ = jax.lax.scan(
             run_group, (net_state, first_bad, samples), normals, length=groups_per_batch, unroll=unroll
