@@ -861,8 +861,9 @@ def _simulate_members(
                 # Scanned without the member axis of length 1: with it, XLA's CPU compiler
                 # copied each batch into an equivalent layout, a ninth operation of the loop
                 # body, which its runtime then ran from a dependency graph (more than 8) on
-                # both threads instead of in order.  T3 N = 8, the program alone pinned:
-                # median 1.29 against 1.55 ms over 8 alternated pairs (2026-11-27).
+                # both threads instead of in order.  T3 N = 8, the program alone pinned, 8
+                # alternated pairs: median 1.29 against 1.55 ms (an earlier 8: 1.42 against
+                # 1.43); whole calls on 2 cores: within the noise (docs/performance.md).
                 normals = normals[..., 0]
         unroll = 1 if on_cpu else min(ACCELERATOR_GROUP_UNROLL, groups_per_batch)
         (net_state, first_bad, samples), _ = jax.lax.scan(
