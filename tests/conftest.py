@@ -53,12 +53,6 @@ def compile_count():
 @pytest.fixture
 def x64():
     """``with x64(): ...`` runs JAX in float64 (for tight reference comparisons)."""
+    from wbxr.random import _x64  # JAX's context manager, on older JAX too
 
-    def enable():
-        if hasattr(jax, "enable_x64"):
-            return jax.enable_x64(True)
-        from jax.experimental import enable_x64  # older JAX
-
-        return enable_x64()
-
-    return enable
+    return _x64
