@@ -1,5 +1,7 @@
 """wbxr.random: Threefry bits identical to JAX's, Box-Muller pairs, well-behaved standard normals."""
 
+import contextlib
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -106,3 +108,43 @@ def test_cosine_and_sine_match_numpy_for_every_angle_offset():
     assert np.abs(cos - np.cos(angle)).max() < 2e-7
     assert np.abs(sin - np.sin(angle)).max() < 2e-7
     assert np.abs(cos**2 + sin**2 - 1).max() < 5e-7
+
+
+# Keys for a run's initial state: the numbers of jax.random, from the unrolled hash.
+seed_keys = jax.jit(wbxr_random.seed_keys, static_argnums=1)
+uniform = jax.jit(wbxr_random.uniform, static_argnums=(1, 2, 3, 4))
+normal = jax.jit(wbxr_random.normal, static_argnums=(1, 2))
+
+
+def test_seed_keys_and_fold_in_are_jax_randoms():
+    seeds = np.asarray([0, 1, 12345, 2**32 - 1], np.uint32)
+    words = np.asarray(seed_keys(seeds, 5))
+    assert words.shape == (4, 5, 2) and words.dtype == np.uint32
+    for seed, ours in zip(seeds, words):
+        np.testing.assert_array_equal(ours, jax.random.key_data(jax.random.split(jax.random.key(seed), 5)))
+    folded = np.asarray(jax.jit(wbxr_random.fold_in, static_argnums=1)(words[:, 1], 3))
+    for seed, ours in zip(seeds, folded):
+        key = jax.random.split(jax.random.key(seed), 5)[1]
+        np.testing.assert_array_equal(ours, jax.random.key_data(jax.random.fold_in(key, 3)))
+
+
+@pytest.mark.parametrize("shape", [(1,), (2, 8), (3, 5, 7)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_uniform_and_normal_are_jax_randoms_bit_for_bit(shape, dtype, x64):
+    with x64() if dtype == np.float64 else contextlib.nullcontext():
+        keys = jax.random.split(jax.random.key(2024), 3)
+        words = jax.random.key_data(keys)
+        ours_uniform = np.asarray(uniform(words, shape, dtype, -0.5, 2.0))
+        ours_normal = np.asarray(normal(words, shape, dtype))
+        assert ours_uniform.dtype == ours_normal.dtype == dtype
+        for key, u, z in zip(keys, ours_uniform, ours_normal):
+            np.testing.assert_array_equal(u, jax.random.uniform(key, shape, dtype, -0.5, 2.0))
+            np.testing.assert_array_equal(z, jax.random.normal(key, shape, dtype))
+
+
+def test_uniform_checks_dtype_and_size():
+    words = np.zeros((1, 2), np.uint32)
+    with pytest.raises(TypeError, match="dtype must be float32 or float64, got int32"):
+        wbxr_random.uniform(words, (2,), np.int32)
+    with pytest.raises(ValueError, match=r"shape=\(65536, 65536\) has 4294967296 elements"):
+        wbxr_random.uniform(words, (2**16, 2**16), np.float32)

@@ -49,7 +49,7 @@ from .network import (
 )
 from .delays import history_from_past, history_past, initial_history
 from .monitors import Monitor
-from .random import normals_for_steps
+from . import random
 
 __all__ = ["simulate", "run_members", "NonFiniteStateError"]
 
@@ -739,7 +739,9 @@ def _fresh_state(
     dtype = initial_values.dtype
     n_regions = plan.n_regions
     n_variables = len(model_type.state_variables)
-    keys = jax.vmap(lambda seed: jax.random.split(jax.random.key(seed), 3))(seeds)
+    # jax.random.split(jax.random.key(seed), 3): the initial state's key, the input noise
+    # processes' key and the noise's key (see _simulate_members)
+    keys = random.seed_keys(seeds, 3)
     init_keys, input_noise_keys = keys[:, 0], keys[:, 1]
 
     def members_last(draws: jax.Array) -> jax.Array:
@@ -747,20 +749,12 @@ def _fresh_state(
 
     low = jnp.asarray([model_type.initial_range[v][0] for v in model_type.state_variables], dtype)
     high = jnp.asarray([model_type.initial_range[v][1] for v in model_type.state_variables], dtype)
-    uniform = members_last(
-        jax.vmap(lambda key: jax.random.uniform(key, (n_variables, n_regions), dtype))(init_keys)
-    )
+    uniform = members_last(random.uniform(init_keys, (n_variables, n_regions), dtype))
     random_state = low[:, None, None] + (high - low)[:, None, None] * uniform
     state = jnp.where(given_initial[:, None, None], initial_values[:, :, None], random_state)
     input_noise = {
         var: process.initial_state(
-            members_last(
-                jax.vmap(
-                    lambda key, row=row, shape=process.state_shape(n_regions): jax.random.normal(
-                        jax.random.fold_in(key, row), shape, dtype
-                    )
-                )(input_noise_keys)
-            )
+            members_last(random.normal(random.fold_in(input_noise_keys, row), process.state_shape(n_regions), dtype))
         )
         for row, (var, process) in enumerate(model.noise.items())
         if process.kind == "input"
@@ -793,8 +787,7 @@ def _simulate_members(
     n_regions = plan.n_regions
     n_members = seeds.shape[0]
     processes = list(model.noise.items())
-    noise_keys = jax.vmap(lambda seed: jax.random.split(jax.random.key(seed), 3)[2])(seeds)
-    noise_key_words = jax.random.key_data(noise_keys)
+    noise_key_words = random.seed_keys(seeds, 3)[:, 2]  # see _fresh_state
 
     if start is None:
         net_state = _fresh_state(params, seeds, initial_values, given_initial, plan)
@@ -850,7 +843,7 @@ def _simulate_members(
         net_state, first_bad, samples = batch_carry
         normals = None
         if processes:  # step n's normals depend only on the member's key and n
-            normals = normals_for_steps(
+            normals = random.normals_for_steps(
                 noise_key_words,
                 net_state.step.astype(jnp.uint32),
                 steps_per_group * groups_per_batch,
