@@ -20,8 +20,9 @@ give two normals.  The angle's cosine and sine are polynomials in an angle of at
 
 A run's keys and initial state come from the same unrolled hash (:func:`seed_keys`,
 :func:`uniform`, :func:`normal`): the numbers of ``jax.random.split``, ``uniform`` and
-``normal`` bit for bit, without the rolled loops of JAX's own Threefry on the CPU (two
-loops of 5 iterations, about 30 of the 110 microseconds a 1 ms run of 8 regions took).
+``normal`` bit for bit, without the rolled loops of JAX's own Threefry on the CPU: a 1 ms
+run of 8 regions took 110 microseconds with them and 80 without, and XLA compiled T1's
+program (80 regions) in 1.35 s with them and 0.9 s without.
 
 References
 ----------
@@ -187,19 +188,15 @@ def normal(key_words: jax.Array, shape: tuple[int, ...], dtype: Any) -> jax.Arra
     r"""``jax.random.normal(key, shape, dtype)`` for each key ``(n_keys, 2)``.
 
     :math:`\sqrt2\,\operatorname{erf}^{-1}(u)` of a uniform :math:`u` on
-    :math:`(-1, 1)` (:func:`uniform`), as JAX draws it.
-
-    Returns
-    -------
-    ``(n_keys, *shape)`` array of ``dtype``.
+    :math:`(-1, 1)` (:func:`uniform`), as JAX draws it; returns ``(n_keys, *shape)``.
 
     Examples
     --------
     >>> import jax, jax.numpy as jnp
-    >>> key = jax.random.key(1)
-    >>> ours = normal(jax.random.key_data(key)[None], (4,), jnp.float32)[0]
-    >>> bool((ours == jax.random.normal(key, (4,), jnp.float32)).all())
-    True
+    >>> keys = jax.random.split(jax.random.key(1), 2)
+    >>> draws = normal(jax.random.key_data(keys), (4,), jnp.float32)
+    >>> [bool((row == jax.random.normal(key, (4,), jnp.float32)).all()) for row, key in zip(draws, keys)]
+    [True, True]
     """
     dtype = np.dtype(dtype)
     low = np.nextafter(dtype.type(-1.0), dtype.type(0.0))
