@@ -45,6 +45,20 @@ def test_every_member_equals_its_solo_run(conn, chunk_size):
             np.testing.assert_allclose(member.y.values, solo.y.values, rtol=1e-5, atol=1e-6)
 
 
+def test_an_ensemble_built_in_float64_computes_in_float64_outside_the_context(conn, x64):
+    """Dask's worker threads do not see JAX's thread-local x64 context: the chunks run in the
+    precision the ensemble was built in, and its members equal their float64 solo runs."""
+    net = noisy_net(conn)
+    with x64():
+        lazy = wbxr.ensemble(net, seeds=[3, 7], **RUN)
+        solo = wbxr.simulate(net, seed=7, **RUN)
+    assert lazy.x.dtype == np.float64
+    ens = lazy.compute()  # outside the context, in dask's threads
+    assert ens.x.dtype == solo.x.dtype == np.float64
+    np.testing.assert_allclose(ens.x.sel(seed=7).values, solo.x.values, rtol=0, atol=1e-12)
+    assert ens.x.sel(seed=3).values.std() > 0.01
+
+
 def test_chunking_does_not_change_the_numbers(conn):
     net = noisy_net(conn)
     """Bit for bit: alone, in chunks of any size (padded to 4, 8 and 16 members), and again."""

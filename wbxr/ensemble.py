@@ -51,6 +51,7 @@ import xarray as xr
 from ._units import SPEED_UNIT, SPEED_UNIT_NAME, UNITLESS_UNIT, time_ms, to_magnitude
 from .models.base import parameter_fields
 from .network import Network, StepParams, region_parameters, stack_members
+from .random import _x64
 from .simulate import (
     MonitorPlan,
     RunSpec,
@@ -717,9 +718,9 @@ def _chunk_arrays(keys, points, sizes, discretized, schedule, spec, padded_size,
     params = stack_members([discretized[key][1] for key in padded_keys])
     seeds = np.asarray([p["seed"] for p in points] + [points[-1]["seed"]] * (padded_size - n_real), np.uint32)
     plan = discretized[padded_keys[0]][0]
-    run = dask.delayed(_run_chunk, pure=True)(
-        params, seeds, spec.initial_values, spec.given_initial, monitor_data, plan, schedule, spec, points, sizes,
-        reduction,
+    run = dask.delayed(_in_precision, pure=True)(
+        spec.dtype, _run_chunk, params, seeds, spec.initial_values, spec.given_initial, monitor_data, plan,
+        schedule, spec, points, sizes, reduction,
     )
     arrays = {
         name: da.from_delayed(run[name], shape=sizes + output.shape, dtype=output.dtype)
@@ -738,6 +739,17 @@ def _real_members(values: jax.Array, n_real: int, order: tuple[int, ...]) -> jax
     twice the simulation.
     """
     return jnp.transpose(values[..., :n_real], order)
+
+
+def _in_precision(dtype: Any, function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` with JAX's 64-bit types on exactly when ``dtype`` is float64.
+
+    Dask runs an ensemble's chunks in its worker threads, which do not see a
+    ``jax.enable_x64`` context of the thread that built the ensemble: each chunk runs in the
+    precision its arrays were declared with.
+    """
+    with _x64(np.dtype(dtype) == np.float64):
+        return function(*args)
 
 
 def _run_chunk(params: StepParams, seeds, initial_values, given_initial, monitor_data, plan, schedule, spec,

@@ -263,12 +263,13 @@ def turn_cos_sin(bits: jax.Array) -> tuple[jax.Array, jax.Array]:
     return cos, sin
 
 
-def _x64() -> Any:
-    """JAX's context manager for 64-bit types (``jax.experimental.enable_x64`` in older JAX)."""
+def _x64(enabled: bool = True) -> Any:
+    """JAX's context manager for 64-bit types on (or off) in this thread
+    (``jax.experimental.enable_x64`` in older JAX)."""
     enable_x64 = getattr(jax, "enable_x64", None)
     if enable_x64 is None:  # pragma: no cover - older JAX
         from jax.experimental import enable_x64
-    return enable_x64(True)
+    return enable_x64(enabled)
 
 
 def _interleave(even: jax.Array, odd: jax.Array) -> jax.Array:
