@@ -148,3 +148,5 @@ def test_uniform_checks_dtype_and_size():
         wbxr_random.uniform(words, (2,), np.int32)
     with pytest.raises(ValueError, match=r"shape=\(65536, 65536\) has 4294967296 elements"):
         wbxr_random.uniform(words, (2**16, 2**16), np.float32)
+    with pytest.raises(TypeError, match="dtype=float64 needs JAX's 64-bit mode"):
+        wbxr_random.normal(words, (2,), np.float64)

@@ -175,6 +175,8 @@ def uniform(
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
         raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+    if jax.dtypes.canonicalize_dtype(dtype) != dtype:
+        raise TypeError(f"dtype={dtype} needs JAX's 64-bit mode (jax_enable_x64), which is off")
     finfo = np.finfo(dtype)
     bits = _random_bits(key_words, shape, finfo.bits)
     unsigned = bits.dtype.type
