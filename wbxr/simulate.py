@@ -728,20 +728,18 @@ class RunOutput(NamedTuple):
 
 def _fresh_state(
     params: StepParams,
-    seeds: jax.Array,
+    keys: jax.Array,
     initial_values: jax.Array,
     given_initial: jax.Array,
     plan: StepPlan,
 ) -> NetworkState:
-    """The state at ``t = 0``: given values, else uniform in the model's initial range."""
+    """The state at ``t = 0``: given values, else uniform in the model's initial range
+    (``keys``: each member's ``(n_members, 3, 2)`` key words, see :func:`_simulate_members`)."""
     model = params.model
     model_type = type(model)
     dtype = initial_values.dtype
     n_regions = plan.n_regions
     n_variables = len(model_type.state_variables)
-    # jax.random.split(jax.random.key(seed), 3): the initial state's key, the input noise
-    # processes' key and the noise's key (see _simulate_members)
-    keys = random.seed_keys(seeds, 3)
     init_keys, input_noise_keys = keys[:, 0], keys[:, 1]
 
     def members_last(draws: jax.Array) -> jax.Array:
@@ -787,10 +785,13 @@ def _simulate_members(
     n_regions = plan.n_regions
     n_members = seeds.shape[0]
     processes = list(model.noise.items())
-    noise_key_words = random.seed_keys(seeds, 3)[:, 2]  # see _fresh_state
+    # per member, the keys of jax.random.split(jax.random.key(seed), 3): of the initial
+    # state, of the input noise processes' initial values and of the steps' noise
+    keys = random.seed_keys(seeds, 3)
+    noise_key_words = keys[:, 2]
 
     if start is None:
-        net_state = _fresh_state(params, seeds, initial_values, given_initial, plan)
+        net_state = _fresh_state(params, keys, initial_values, given_initial, plan)
         monitor_carries = tuple(
             p.monitor.init(data, n_regions, n_members, dtype) for p, data in zip(monitor_plans, monitor_data)
         )
